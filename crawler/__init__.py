@@ -1,0 +1,1 @@
+"""Harvest layer: the Scrapy project and the document parser. Uses db only."""

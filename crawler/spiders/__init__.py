@@ -1,0 +1,1 @@
+"""Portal spiders (the generic `portal` spider arrives with the harvest step)."""

@@ -1,0 +1,1 @@
+"""Monitoring layer: registry, deadlines, rules, flags, scheduler, digests. Uses crawler and db."""
