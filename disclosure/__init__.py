@@ -1,0 +1,1 @@
+"""The `disclosure` command: the front door over every layer (db, crawler, monitor, dashboards)."""

@@ -1,0 +1,3 @@
+from disclosure.app import main
+
+main()

@@ -1,0 +1,45 @@
+"""The `disclosure` command line."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from disclosure import db_cmd, registry_cmd
+from disclosure.context import console, settings
+from disclosure.demo_cmd import demo_cmd
+from disclosure.pending import register
+
+app = typer.Typer(
+    name="disclosure",
+    help="Monitor Chinese government bodies' annual government-information-disclosure reports "
+    "(政府信息公开工作年度报告): harvest, parse, flag, tell.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(registry_cmd.app, name="registry")
+app.command("demo")(demo_cmd)
+
+
+@app.command("config")
+def config_cmd() -> None:
+    """Show the effective configuration (secrets masked) and where each value comes from."""
+    table = Table(title="Effective configuration")
+    table.add_column("variable")
+    table.add_column("value")
+    table.add_column("from")
+    for name, value, origin in settings().describe():
+        table.add_row(name, value, origin)
+    console.print(table)
+
+
+register(app, built={"demo"})
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

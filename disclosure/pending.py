@@ -1,0 +1,43 @@
+"""Commands of the CLI contract that later roadmap steps build; until then they say so and exit 2."""
+
+from __future__ import annotations
+
+import typer
+
+from disclosure.context import err_console
+
+# command -> (roadmap step in design.md, what it will do)
+PENDING: dict[str, tuple[int, str]] = {
+    "crawl": (3, "Crawl registered portals, archive WARC evidence, store and parse reports."),
+    "reports": (3, "List stored reports (--json)."),
+    "parse": (2, "Parse report documents without storing them (--json)."),
+    "ingest": (4, "Store a report received outside the crawl, as if crawled."),
+    "check": (4, "Evaluate the compliance rules and update flags."),
+    "flags": (4, "List, show and change compliance flags."),
+    "schedule": (5, "Run the scheduler: crawls, checks and weekly digests."),
+    "digest": (5, "Render and e-mail the weekly digests."),
+    "serve": (6, "Serve the dashboard for oversight bodies."),
+    "worker": (7, "Run a Celery worker for scale-out crawling."),
+}
+
+
+def _make(name: str, step: int, summary: str) -> typer.models.CommandFunctionType:
+    def command(ctx: typer.Context) -> None:
+        err_console.print(
+            f"`disclosure {name}` is not built yet: it arrives with roadmap step {step} of docs/architecture.md."
+        )
+        raise typer.Exit(2)
+
+    command.__doc__ = f"[not built yet: step {step}] {summary}"
+    return command
+
+
+def register(app: typer.Typer, built: set[str]) -> None:
+    """Add a placeholder for every contract command not yet implemented."""
+    for name, (step, summary) in PENDING.items():
+        if name not in built:
+            app.command(
+                name,
+                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                rich_help_panel="Not built yet",
+            )(_make(name, step, summary))
