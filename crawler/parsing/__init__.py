@@ -1,0 +1,1 @@
+"""Document parsing: bytes of a report (HTML, DOCX, PDF, text) in, a typed report out. Pure: no I/O."""

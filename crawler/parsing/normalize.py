@@ -1,0 +1,101 @@
+"""Label normalisation and fuzzy matching: the same label written with other widths, spaces,
+brackets, numbering or quotes compares equal; a different wording compares close but not equal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# Numbering in front of a label: 一、 （一） (1) 1. 1、 ①; possibly several ("三、（一）").
+_NUMBERING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]?[、.．,，]?|[（(]\d{1,2}[)）]|\d{1,2}[.．、,，](?!\d)|[①-⑳])"
+)
+_NOISE = re.compile(r"[\s\u3000\xa0\u200b\ufeff“”\"'‘’「」『』《》〈〉()（）【】\[\]、，,。.．：:；;/／\\—\-－_·•]+")
+_CJK_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """Remove every kind of whitespace (PDF and Word text is full of spaces inside words)."""
+    return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", "", text)
+
+
+def strip_numbering(text: str) -> str:
+    text = squash(nfkc(text))
+    while True:
+        stripped = _NUMBERING.sub("", text, count=1)
+        if stripped == text or not stripped:
+            return text
+        text = stripped
+
+
+def label_key(text: str) -> str:
+    """The comparable form of a label: no numbering, spaces, punctuation, brackets or quotes."""
+    return _NOISE.sub("", strip_numbering(text)).translate(_CJK_DIGITS)
+
+
+def similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    exact: bool  # equal to the label or an accepted variant after normalisation
+    score: float
+    expected: str  # the template's label
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+
+    def keys(self) -> Iterable[str]:
+        yield label_key(self.label)
+        for variant in self.variants:
+            yield label_key(variant)
+
+
+class LabelMatcher:
+    """Finds which of a fixed set of labels a piece of text is."""
+
+    def __init__(self, specs: Sequence[LabelSpec], threshold: float = 0.72, margin: float = 0.08) -> None:
+        self.specs = list(specs)
+        self.threshold = threshold
+        self.margin = margin
+        self._exact: dict[str, LabelSpec] = {}
+        for spec in self.specs:
+            for key in spec.keys():
+                self._exact.setdefault(key, spec)
+
+    def match(self, text: str, allow_prefix: bool = False) -> Match | None:
+        key = label_key(text)
+        if not key:
+            return None
+        spec = self._exact.get(key)
+        if spec is not None:
+            return Match(spec.key, True, 1.0, spec.label)
+        scored = sorted(
+            ((max(similarity(key, k) for k in s.keys()), s) for s in self.specs), key=lambda item: -item[0]
+        )
+        if scored:
+            best, spec = scored[0]
+            second = scored[1][0] if len(scored) > 1 else 0.0
+            if best >= self.threshold and best - second >= self.margin:
+                return Match(spec.key, False, best, spec.label)
+        if allow_prefix and len(key) >= 2:
+            # A label cut short (a truncated header cell such as "法律服"): unique prefix only.
+            hits = [s for s in self.specs if any(k.startswith(key) for k in s.keys())]
+            if len(hits) == 1:
+                return Match(hits[0].key, False, len(key) / len(label_key(hits[0].label)), hits[0].label)
+        return None
