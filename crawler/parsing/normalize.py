@@ -60,7 +60,7 @@ class LabelSpec:
     label: str
     variants: tuple[str, ...] = ()
 
-    def keys(self) -> Iterable[str]:
+    def forms(self) -> Iterable[str]:
         yield label_key(self.label)
         for variant in self.variants:
             yield label_key(variant)
@@ -75,7 +75,7 @@ class LabelMatcher:
         self.margin = margin
         self._exact: dict[str, LabelSpec] = {}
         for spec in self.specs:
-            for key in spec.keys():
+            for key in spec.forms():
                 self._exact.setdefault(key, spec)
 
     def match(self, text: str, allow_prefix: bool = False) -> Match | None:
@@ -86,7 +86,7 @@ class LabelMatcher:
         if spec is not None:
             return Match(spec.key, True, 1.0, spec.label)
         scored = sorted(
-            ((max(similarity(key, k) for k in s.keys()), s) for s in self.specs), key=lambda item: -item[0]
+            ((max(similarity(key, k) for k in s.forms()), s) for s in self.specs), key=lambda item: -item[0]
         )
         if scored:
             best, spec = scored[0]
@@ -95,7 +95,7 @@ class LabelMatcher:
                 return Match(spec.key, False, best, spec.label)
         if allow_prefix and len(key) >= 2:
             # A label cut short (a truncated header cell such as "法律服"): unique prefix only.
-            hits = [s for s in self.specs if any(k.startswith(key) for k in s.keys())]
+            hits = [s for s in self.specs if any(k.startswith(key) for k in s.forms())]
             if len(hits) == 1:
                 return Match(hits[0].key, False, len(key) / len(label_key(hits[0].label)), hits[0].label)
         return None

@@ -172,7 +172,9 @@ def _build(data: dict[str, Any], common: dict[str, Any]) -> Template:
         SubTable(item=s["item"], columns=_columns(s["columns"]), rows=_rows(s["rows"]))
         for s in data["active_disclosure"]["subtables"]
     )
-    app_rows = _rows(common["applications_rows_head"] + data["applications_rows_other"] + common["applications_rows_tail"])
+    app_rows = _rows(
+        common["applications_rows_head"] + data["applications_rows_other"] + common["applications_rows_tail"]
+    )
     outcomes = tuple(data["outcomes"])
     equations = []
     for eq in common["equations"]:
@@ -195,9 +197,7 @@ def _build(data: dict[str, Any], common: dict[str, Any]) -> Template:
     )
     expected = {
         "active_disclosure": {r.key: tuple(c.key for c in s.columns) for s in subtables for r in s.rows},
-        "applications": {
-            r.key: tuple(c.key for c in template.application_columns) for r in app_rows if not r.group
-        },
+        "applications": {r.key: tuple(c.key for c in template.application_columns) for r in app_rows if not r.group},
         "reviews_litigation": {r.key: tuple(c.key for c in template.review_columns) for r in template.review_rows},
     }
     template._expected.update(expected)
