@@ -1,0 +1,652 @@
+"""The table reader: finds the three statutory tables in a document's grids, by their labels.
+
+Each table is recognised by its header cells, each row by its label, each column by its header;
+a value is read where a row and a column meet. Positions come from the grid (true columns in
+HTML and DOCX), from geometry (x ranges in PDF) or, for plain text that kept neither, from the
+order of cells, and then only when the number of cells matches exactly. A value is never taken
+from a neighbouring cell: a missing cell stays missing and is reported.
+
+Rows of all grids are read in document order as one stream, because real tables are split over
+several <table> elements or pages, with or without repeated headers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from crawler.parsing.blocks import Grid, GridCell, Problem
+from crawler.parsing.cells import NUMBER, TEXT, Cell, chinese_signed, read_cell
+from crawler.parsing.normalize import LabelMatcher, Match, label_key, squash
+from crawler.parsing.templates import ColumnDef, Template
+
+TABLE_NAMES = ("active_disclosure", "applications", "reviews_litigation")
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_INNER_NUMBERING = re.compile(r"(?:[（(][一二三四五六七八九十]{1,3}[)）]|(?<![\d.])\d{1,2}[.．、](?!\d))")
+_T2_ITEM = re.compile(r"第二十条第([一二三四五六七八九十]+)项")
+_INFO = label_key("信息内容")
+# Header words of table 三 that are not leaf columns (group headings, the printed R1 rule).
+_T3_HEADINGS = {label_key(w) for w in ("申请人情况", "法人或其他组织")}
+_T3_MARKERS = _T3_HEADINGS | {label_key(w) for w in ("自然人", "商业企业", "科研机构")}
+_T4_GROUPS = {
+    label_key("行政复议"): "review",
+    label_key("未经复议直接起诉"): "litigation_direct",
+    label_key("复议后起诉"): "litigation_after_review",
+}
+_T4_MARKERS = {label_key("行政诉讼"), *_T4_GROUPS}
+_SUBTOTAL = {label_key("小计")}
+
+
+@dataclass
+class TableResult:
+    """One statutory table as read: cells by row and column key, and the label seen for each row."""
+
+    present: bool = False
+    cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    # Printed, but not as a grid the reader could locate cells in: its cells are unknown, not empty.
+    unreadable: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "present": self.present,
+            "unreadable": self.unreadable,
+            "cells": {row: {col: c.as_dict() for col, c in cols.items()} for row, cols in self.cells.items()},
+            "labels": dict(self.labels),
+        }
+
+
+@dataclass
+class Slot:
+    """Where one column's values lie in the current grid: a column range (aligned) or an x range (PDF)."""
+
+    key: str
+    lo: float
+    hi: float
+
+    def overlap(self, lo: float, hi: float) -> float:
+        return max(0.0, min(self.hi, hi) - max(self.lo, lo))
+
+
+@dataclass
+class RowView:
+    grid: Grid
+    index: int
+    cells: list[GridCell]  # the distinct cells covering this row, left to right
+
+    @property
+    def page(self) -> int | None:
+        return self.grid.rows[self.index].page
+
+
+@dataclass
+class Pending:
+    """A data row whose label matched nothing yet: its label may continue on the next row."""
+
+    table: str
+    label: str
+    view: RowView
+    values: list[GridCell]
+
+
+def _span(grid: Grid, cell: GridCell) -> tuple[float, float] | None:
+    if grid.aligned:
+        return float(cell.col), float(cell.col + cell.colspan)
+    if cell.x0 is not None and cell.x1 is not None:
+        return cell.x0, cell.x1
+    return None
+
+
+def _is_value_text(text: str) -> bool:
+    """Blank, dash, number (with a unit) or a short text like 减12: something in a value column."""
+    return read_cell(text, "amount").state != TEXT or len(_CJK.findall(text)) < 2
+
+
+def _label_candidates(text: str) -> list[str]:
+    """A label cell may hold a group and an item ("（三）不予公开 1.属于国家秘密"): try the item alone too."""
+    parts = [p for p in _INNER_NUMBERING.split(squash(text)) if label_key(p)]
+    return [text, parts[-1]] if len(parts) > 1 else [text]
+
+
+def _rows(grids: list[Grid]) -> Iterator[RowView]:
+    for grid in grids:
+        if grid.aligned:
+            for r, line in enumerate(grid.matrix()):
+                distinct: list[GridCell] = []
+                for cell in line:
+                    if cell is not None and all(cell is not d for d in distinct):
+                        distinct.append(cell)
+                yield RowView(grid, r, distinct)
+        else:
+            for r, row in enumerate(grid.rows):
+                yield RowView(grid, r, list(row.cells))
+
+
+class TableReader:
+    """Reads table 二 (active disclosure), 三 (applications) and 四 (reviews and litigation)."""
+
+    def __init__(self, template: Template) -> None:
+        self.template = template
+        self.results = {name: TableResult() for name in TABLE_NAMES}
+        self.problems: list[Problem] = []
+        self._seen_problems: set[tuple[str, str, str]] = set()
+        self.row_matchers = {
+            "active_disclosure": LabelMatcher([r.spec for r in template.rows("active_disclosure")]),
+            "applications": LabelMatcher([r.spec for r in template.application_rows]),
+        }
+        self.column_matchers = {
+            "active_disclosure": LabelMatcher([c.spec for c in template.columns("active_disclosure")]),
+            "applications": LabelMatcher([c.spec for c in template.application_columns]),
+            "reviews_litigation": LabelMatcher([c.spec for c in template.review_columns]),
+        }
+        self.group_rows = {r.key for r in template.application_rows if r.group}
+        # Reading state.
+        self.table: str | None = None
+        self.header: list[RowView] = []
+        self.slots: list[Slot] | None = None  # None: to be built from `header` at the next data row
+        self.slot_grid: Grid | None = None
+        self.order: list[str] = []  # column keys in order, for grids without positions
+        self.header_index: dict[str, int] = {}  # table 二 in plain text: column key -> cell index in its header
+        self.header_width = 0
+        self.t2_item: str | None = None
+        self.pending: Pending | None = None
+        self.last_row: RowView | None = None
+
+    # ------------------------------------------------------------------ entry
+
+    def read(self, grids: list[Grid]) -> dict[str, TableResult]:
+        for view in _rows(grids):
+            self._row(view)
+            self.last_row = view
+        self._flush_pending()
+        self._finish()
+        return self.results
+
+    def problem(self, code: str, message: str, where: str) -> None:
+        key = (code, where, message)
+        if key not in self._seen_problems:
+            self._seen_problems.add(key)
+            self.problems.append(Problem(code, message, where))
+
+    def _enter(self, table: str) -> None:
+        if self.table != table:
+            self._flush_pending()
+            self.table = table
+            self.header = []
+            self.slots = None
+            self.order = []
+        self.results[table].present = True
+
+    def _set_header(self, view: RowView, append: bool) -> None:
+        if append and self.header and self.header[-1].grid is view.grid:
+            self.header.append(view)
+        else:
+            self.header = [view]
+        self.slots = None
+
+    # ------------------------------------------------------------------ one row
+
+    def _row(self, view: RowView) -> None:
+        keys = [label_key(c.text) for c in view.cells]
+        if not any(keys):
+            if self.table == "reviews_litigation" and self.header and not self.results[self.table].cells:
+                self._read_t4(view, view.cells)
+            return
+        joined = "".join(keys)
+        item = _T2_ITEM.search(joined)
+        if item is not None:
+            self._enter("active_disclosure")
+            self.t2_item = f"（{item.group(1)}）"
+            self.header = []
+            return
+        if _INFO in keys:
+            self._enter("active_disclosure")
+            follows_item = self.last_row is not None and _T2_ITEM.search(
+                "".join(label_key(c.text) for c in self.last_row.cells)
+            )
+            if not follows_item:
+                self.t2_item = None  # a sub-table whose 第二十条第（N）项 heading is missing
+            self._set_header(view, append=False)
+            return
+        if self.table == "active_disclosure" and self._header_continues(view):
+            return
+        if any(k in _T3_MARKERS or "勾稽关系" in k for k in keys):
+            self._enter("applications")
+            self._set_header(view, append=True)
+            return
+        if any(k in _T4_MARKERS for k in keys) or self._t4_leaf_row(keys):
+            self._enter("reviews_litigation")
+            self._set_header(view, append=True)
+            return
+        if self.table == "applications" and self.header and self._only_t3_columns(view):
+            self._set_header(view, append=True)
+            return
+        self._data_row(view)
+
+    def _t4_leaf_row(self, keys: list[str]) -> bool:
+        matcher = self.column_matchers["reviews_litigation"]
+        hits = {m.key for k in keys if k and (m := matcher.match(k)) is not None and m.exact}
+        return len(hits) >= 3
+
+    def _only_t3_columns(self, view: RowView) -> bool:
+        texts = [c.text for c in view.cells if label_key(c.text)]
+        columns, rows = self.column_matchers["applications"], self.row_matchers["applications"]
+        return all(columns.match(t, allow_prefix=True) is not None and rows.match(t) is None for t in texts)
+
+    def _header_continues(self, view: RowView) -> bool:
+        """Header text wrapped onto a row of its own ("上一年项目" / "数量"): join it to the header row."""
+        if not self.header or self.last_row is not self.header[-1] or view.grid is not self.header[-1].grid:
+            return False
+        texts = [c.text for c in view.cells]
+        if any(label_key(t) and (_is_value_text(t) or self.row_matchers["active_disclosure"].match(t)) for t in texts):
+            return False
+        head = self.header[-1]
+        merged = list(head.cells)
+        for i, cell in enumerate(view.cells):
+            if label_key(cell.text) and i < len(merged):
+                old = merged[i]
+                merged[i] = GridCell(old.text + cell.text, old.col, old.colspan, old.rowspan, old.x0, old.x1)
+        self.header[-1] = RowView(head.grid, head.index, merged)
+        self.slots = None
+        return True
+
+    # ------------------------------------------------------------------ columns
+
+    def _build_columns(self) -> None:
+        """Column slots (positions) and order from the header rows above the data."""
+        table = self.table
+        assert table is not None
+        self.slots, self.order = [], []
+        self.slot_grid = self.header[-1].grid if self.header else None
+        if table == "active_disclosure":
+            self._t2_columns()
+        else:
+            self._stacked_columns(table)
+
+    def _t2_columns(self) -> None:
+        head = self.header[-1] if self.header else None
+        if head is None:
+            return
+        self.header_index, self.header_width = {}, len(head.cells)
+        cells = [(i, c) for i, c in enumerate(head.cells) if label_key(c.text)]
+        if cells and label_key(cells[0][1].text) == _INFO:
+            cells = cells[1:]
+        for index, cell in cells:
+            match = self.column_matchers["active_disclosure"].match(cell.text, allow_prefix=True)
+            if match is None:
+                self.problem(
+                    "UNKNOWN_COLUMN", f"column {squash(cell.text)!r} is not in the template", "active_disclosure"
+                )
+                continue
+            self._deviation(match, cell.text, f"active_disclosure.column.{match.key}")
+            self.order.append(match.key)
+            self.header_index[match.key] = index
+            span = _span(head.grid, cell)
+            if span is not None and self.slots is not None:
+                self.slots.append(Slot(match.key, *span))
+
+    def _stacked_columns(self, table: str) -> None:
+        """Tables 三 and 四: leaf columns come from several header rows; 四 also has column groups."""
+        matcher = self.column_matchers[table]
+        grid = self.slot_grid
+        groups: list[Slot] = []
+        leaves: list[Slot] = []
+        seen: list[str] = []
+        for view in self.header:
+            for cell in view.cells:
+                key = label_key(cell.text)
+                if not key or "勾稽关系" in key or key in _T3_HEADINGS or key == label_key("行政诉讼"):
+                    continue
+                span = _span(view.grid, cell) if view.grid is grid else None
+                if table == "reviews_litigation" and key in _T4_GROUPS:
+                    if span is not None:
+                        groups.append(Slot(_T4_GROUPS[key], *span))
+                    continue
+                if table == "applications" and key in _SUBTOTAL:
+                    seen.append("org_subtotal")
+                    if span is not None:
+                        leaves.append(Slot("org_subtotal", *span))
+                    continue
+                match = matcher.match(cell.text, allow_prefix=True)
+                if match is None:
+                    continue
+                if not match.exact and label_key(match.expected).startswith(key):
+                    self.problem(
+                        "HEADER_TRUNCATED",
+                        f"column header {squash(cell.text)!r} read as {match.expected}",
+                        f"{table}.column.{match.key}",
+                    )
+                else:
+                    self._deviation(match, cell.text, f"{table}.column.{match.key}")
+                seen.append(match.key)
+                if span is not None:
+                    leaves.append(Slot(match.key, *span))
+        if table == "reviews_litigation":
+            for leaf in leaves:
+                owner = self._group_of(leaf, groups, grid is not None and grid.aligned)
+                if owner is not None:
+                    assert self.slots is not None
+                    self.slots.append(Slot(f"{owner.key}.{leaf.key}", leaf.lo, leaf.hi))
+        else:
+            self.slots = leaves
+        self.order = self._order(table, seen)
+
+    @staticmethod
+    def _group_of(leaf: Slot, groups: list[Slot], aligned: bool) -> Slot | None:
+        """The group heading a leaf column sits under: the one spanning it; when group headings are not
+        merged across their columns, the nearest one to its left (grid) or the nearest centre (PDF text)."""
+        middle = (leaf.lo + leaf.hi) / 2
+        spanning = [g for g in groups if g.lo <= middle <= g.hi]
+        if spanning:
+            return spanning[0]
+        if aligned:
+            left = [g for g in groups if g.lo <= middle]
+            return max(left, key=lambda g: g.lo) if left else None
+        return min(groups, key=lambda g: abs((g.lo + g.hi) / 2 - middle), default=None)
+
+    def _order(self, table: str, seen: list[str]) -> list[str]:
+        """Column order for grids without positions: the template's, checked against the header."""
+        if table == "applications":
+            keys = [c.key for c in self.template.application_columns]
+            found = set(seen)
+            missing = [c.label for c in self.template.application_columns if c.key not in found]
+            if missing and found:
+                self.problem(
+                    "HEADER_INCOMPLETE",
+                    f"the header lacks {'、'.join(missing)}; their columns are taken in template order",
+                    "applications",
+                )
+            if "org_subtotal" in found:
+                keys.insert(keys.index("other_org") + 1, "org_subtotal")
+            return keys
+        keys = [c.key for c in self.template.review_columns]
+        leaves = [k for k in seen if k in keys][:5]
+        if sorted(leaves) == sorted(keys) and leaves != keys:
+            self.problem("COLUMN_ORDER", f"reconsideration columns are in the order {leaves}", "reviews_litigation")
+            keys = leaves
+        return [f"{g}.{k}" for g in ("review", "litigation_direct", "litigation_after_review") for k in keys]
+
+    def _positions_usable(self, view: RowView, values: list[GridCell]) -> bool:
+        if not self.slots:
+            return False
+        if view.grid.aligned:
+            if view.grid is self.slot_grid:
+                return True
+            # A table continued in another <table> without its header: same columns if same width.
+            return self.slot_grid is not None and self.slot_grid.aligned and view.grid.width() == self.slot_grid.width()
+        return bool(values) and all(c.x0 is not None for c in values)
+
+    # ------------------------------------------------------------------ data rows
+
+    def _split(self, view: RowView) -> tuple[list[GridCell], list[GridCell]]:
+        """A row's label cells (left) and value cells (right)."""
+        if self.slots and self._positions_usable(view, view.cells):
+            start = min(s.lo for s in self.slots)
+            labels, values = [], []
+            for cell in view.cells:
+                span = _span(view.grid, cell)
+                left = span is not None and (
+                    span[1] <= start + 1e-6 or (span[0] < start and not _is_value_text(cell.text))
+                )
+                (labels if left else values).append(cell)
+            return labels, values
+        last = -1
+        for i, cell in enumerate(view.cells):
+            if label_key(cell.text) and not _is_value_text(cell.text):
+                last = i
+        return view.cells[: last + 1], view.cells[last + 1 :]
+
+    def _match(self, table: str, labels: list[GridCell]) -> tuple[Match | None, str]:
+        """The row's own label is its rightmost label cell; the cells left of it are its groups."""
+        texts = [c.text for c in labels if label_key(c.text)]
+        if not texts:
+            return None, ""
+        for candidate in _label_candidates(texts[-1]):
+            match = self.row_matchers[table].match(candidate)
+            if match is not None:
+                return match, texts[-1]
+        return None, texts[-1]
+
+    def _data_row(self, view: RowView) -> None:
+        if self.table is None:
+            self._enter_by_label(view)
+            if self.table is None:
+                return
+        if self.slots is None:
+            self._build_columns()
+        labels, values = self._split(view)
+        if self.table == "reviews_litigation":
+            if not any(label_key(c.text) for c in labels):
+                self._read_t4(view, values)
+            return
+        table = self.table
+        match, seen = self._match(table, labels)
+        if self.pending is not None:
+            if self._resolve_pending(view, labels, values):
+                return
+            self._flush_pending()
+        if match is None:
+            other = next(
+                (t for t in self.row_matchers if t != table and (m := self._match(t, labels)[0]) and m.exact), None
+            )
+            if other is not None:
+                # A row of the other table: its header was not recognised (printed outside any grid).
+                self._enter(other)
+                self._data_row(view)
+            elif seen:
+                self.pending = Pending(table, seen, view, values)
+            return
+        self._store(table, match, seen, view, values)
+
+    def _enter_by_label(self, view: RowView) -> None:
+        """A row outside any recognised table whose label belongs to table 二 or 三."""
+        for table in ("applications", "active_disclosure"):
+            labels, _ = self._split(view)
+            texts = [c.text for c in labels if label_key(c.text)]
+            if texts and (m := self.row_matchers[table].match(texts[-1])) is not None and m.exact:
+                self._enter(table)
+                return
+
+    def _resolve_pending(self, view: RowView, labels: list[GridCell], values: list[GridCell]) -> bool:
+        """Join a wrapped label ("4. 保护第三" + "方合法权益") when the second row holds no values."""
+        pending = self.pending
+        assert pending is not None
+        if any(label_key(c.text) for c in values):
+            return False
+        tail = "".join(squash(c.text) for c in labels if label_key(c.text))
+        if not tail:
+            return False
+        combined = squash(pending.label) + tail
+        match, _ = self._match(pending.table, [GridCell(combined, 0)])
+        if match is None:
+            return False
+        self.pending = None
+        self._store(pending.table, match, combined, pending.view, pending.values)
+        return True
+
+    def _flush_pending(self) -> None:
+        if self.pending is not None:
+            p = self.pending
+            self.problem("UNKNOWN_ROW", f"row {squash(p.label)!r} matches no row of the template", f"{p.table}.row")
+            self.pending = None
+
+    def _store(self, table: str, match: Match, seen: str, view: RowView, values: list[GridCell]) -> None:
+        result = self.results[table]
+        row = match.key
+        where = f"{table}.{row}"
+        self._deviation(match, seen, where)
+        if row in result.labels:
+            self.problem("DUPLICATE_ROW", f"row {squash(seen)!r} appears twice; the first one is kept", where)
+            return
+        result.labels[row] = squash(seen)
+        columns = self._row_columns(table, row)
+        if table == "active_disclosure":
+            sub = self.template.subtable_of(row)
+            if sub is not None and self.t2_item is not None and self.t2_item != sub.item:
+                self.problem("SUBTABLE_MISMATCH", f"a {sub.item} row under 第二十条第{self.t2_item}项", where)
+        if not values:
+            if row not in self.group_rows:
+                self.problem("ROW_WITHOUT_CELLS", f"row {squash(seen)!r} has no cells (table cut short?)", where)
+            return
+        assigned = (
+            self._by_position(table, row, view, values)
+            if self._positions_usable(view, values)
+            else self._by_order(table, row, values, [c.key for c in columns], view)
+        )
+        if row in self.group_rows and not any(label_key(c.text) for c in assigned.values()):
+            return  # a group heading with empty cells, not a subtotal row
+        cells = {c.key: self._cell(table, row, c, assigned[c.key], view) for c in columns if c.key in assigned}
+        if "org_subtotal" in assigned:
+            subtotal = ColumnDef("org_subtotal", "小计")
+            cells["org_subtotal"] = self._cell(table, row, subtotal, assigned["org_subtotal"], view)
+        result.cells[row] = cells
+
+    def _row_columns(self, table: str, row: str) -> list[ColumnDef]:
+        if table != "active_disclosure":
+            return list(self.template.application_columns)
+        sub = self.template.subtable_of(row)
+        own = list(sub.columns) if sub is not None else []
+        foreign = [k for k in self.order if all(c.key != k for c in own)]
+        if foreign:
+            self.problem(
+                "COLUMN_MISMATCH",
+                f"header columns {foreign} do not belong to this row's sub-table",
+                f"{table}.{row}",
+            )
+        return own
+
+    def _by_position(self, table: str, row: str, view: RowView, values: list[GridCell]) -> dict[str, GridCell]:
+        assert self.slots is not None
+        out: dict[str, GridCell] = {}
+        best: dict[str, float] = {}
+        for cell in values:
+            span = _span(view.grid, cell)
+            if span is None:
+                continue
+            overlap, slot = max(((s.overlap(*span), s) for s in self.slots), key=lambda item: item[0])
+            if overlap <= 0:
+                if label_key(cell.text):
+                    self.problem(
+                        "CELL_OUTSIDE_COLUMNS", f"{squash(cell.text)!r} lies under no column", f"{table}.{row}"
+                    )
+                continue
+            if slot.key in out:
+                if label_key(cell.text) and label_key(out[slot.key].text):
+                    self.problem("CELL_AMBIGUOUS", f"two values under {slot.key}", f"{table}.{row}.{slot.key}")
+                if overlap <= best[slot.key] and not (label_key(cell.text) and not label_key(out[slot.key].text)):
+                    continue
+            out[slot.key] = cell
+            best[slot.key] = overlap
+        missing = [s for s in self.slots if s.key not in out]
+        if view.grid.aligned:
+            if missing and table == "applications":
+                keys = ", ".join(s.key for s in missing)
+                self.problem("CELL_MISSING", f"no cell under {keys}", f"{table}.{row}")
+        else:
+            # A PDF without ruling lines prints nothing for a blank cell: no text under a header is blank.
+            for slot in missing:
+                out[slot.key] = GridCell("", -1, x0=slot.lo, x1=slot.hi)
+        return out
+
+    def _by_order(
+        self, table: str, row: str, values: list[GridCell], own: list[str], view: RowView | None = None
+    ) -> dict[str, GridCell]:
+        if table == "active_disclosure":
+            order = [k for k in self.order if k in own] or own
+            aligned = self._by_header_index(order, values, view)
+            if aligned is not None:
+                return aligned
+        else:
+            order = self.order or own
+        cells = list(values)
+        # Surplus empty cells at the ends are spans of the label or dump artefacts, never values.
+        while len(cells) > len(order) and not label_key(cells[0].text):
+            cells.pop(0)
+        while len(cells) > len(order) and not label_key(cells[-1].text):
+            cells.pop()
+        if len(cells) != len(order):
+            texts = [squash(c.text) for c in values]
+            self.problem(
+                "CELLS_UNREADABLE",
+                f"{len(values)} cells {texts} for {len(order)} columns: cannot tell which is which",
+                f"{table}.{row}",
+            )
+            return {}
+        return dict(zip(order, cells, strict=True))
+
+    def _by_header_index(
+        self, order: list[str], values: list[GridCell], view: RowView | None
+    ) -> dict[str, GridCell] | None:
+        """A plain-text row with as many cells as its header row, labels left of the first header column:
+        the dump kept the columns, so a value is read at its header's index (blank cells stay in place)."""
+        if view is None or len(view.cells) != self.header_width or not all(k in self.header_index for k in order):
+            return None
+        first = min(self.header_index[k] for k in order)
+        if any(label_key(c.text) and not _is_value_text(c.text) for c in view.cells[first:]):
+            return None
+        return {k: view.cells[self.header_index[k]] for k in order}
+
+    def _read_t4(self, view: RowView, values: list[GridCell]) -> None:
+        result = self.results["reviews_litigation"]
+        if self.slots is None:
+            self._build_columns()
+        if not values:
+            return
+        if result.cells:
+            self.problem("DUPLICATE_ROW", "a second data row under the reconsideration header", "reviews_litigation")
+            return
+        if self._positions_usable(view, values):
+            assigned = self._by_position("reviews_litigation", "", view, values)
+        else:
+            if not self.order:
+                self.order = self._order("reviews_litigation", [])
+            assigned = self._by_order("reviews_litigation", "", values, self.order)
+        if not assigned:
+            return
+        for row in self.template.review_rows:
+            cells = {
+                col.key: self._cell("reviews_litigation", row.key, col, assigned[f"{row.key}.{col.key}"], view)
+                for col in self.template.review_columns
+                if f"{row.key}.{col.key}" in assigned
+            }
+            if cells:
+                result.cells[row.key] = cells
+                result.labels[row.key] = row.label
+
+    # ------------------------------------------------------------------ cells and checks
+
+    def _cell(self, table: str, row: str, col: ColumnDef, source: GridCell, view: RowView) -> Cell:
+        defined = self.template.column(table, row, col.key) or col
+        cell = read_cell(source.text, defined.kind)
+        cell.src = {"table": view.grid.index, "row": view.index, "col": source.col}
+        if view.page is not None:
+            cell.src["page"] = view.page
+        where = f"{table}.{row}.{col.key}"
+        if cell.state == TEXT:
+            meant = chinese_signed(source.text)
+            hint = f" (probably {meant:+g})" if meant is not None else ""
+            self.problem("CELL_NOT_NUMERIC", f"{squash(source.text)!r} where a number belongs{hint}", where)
+        elif cell.state == NUMBER and defined.kind == "amount" and defined.unit is None:
+            if cell.unit is None and cell.value != 0:
+                self.problem("UNIT_MISSING", f"amount {squash(source.text)!r} has no unit (万元 or 元?)", where)
+            elif cell.note:
+                self.problem("UNIT_CONVERTED", cell.note, where)
+        return cell
+
+    def _deviation(self, match: Match, seen: str, where: str) -> None:
+        if not match.exact:
+            self.problem("LABEL_DEVIATION", f"{squash(seen)!r} where the template has {match.expected!r}", where)
+
+    def _finish(self) -> None:
+        t2 = self.results["active_disclosure"]
+        if t2.labels:
+            absent = [r.label for r in self.template.rows("active_disclosure") if r.key not in t2.labels]
+            if absent:
+                self.problem("ROWS_ABSENT", f"table 二 lacks the rows {'、'.join(absent)}", "active_disclosure")
+        t3 = self.results["applications"]
+        if t3.present:
+            absent = [r.display for r in self.template.application_rows if not r.group and r.key not in t3.labels]
+            if absent:
+                self.problem("ROWS_ABSENT", f"table 三 lacks the rows {'、'.join(absent)}", "applications")
