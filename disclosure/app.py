@@ -8,6 +8,7 @@ from rich.table import Table
 from disclosure import db_cmd, registry_cmd
 from disclosure.context import console, settings
 from disclosure.demo_cmd import demo_cmd
+from disclosure.parse_cmd import parse_cmd
 from disclosure.pending import register
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(registry_cmd.app, name="registry")
 app.command("demo")(demo_cmd)
+app.command("parse")(parse_cmd)
 
 
 @app.command("config")
@@ -34,7 +36,7 @@ def config_cmd() -> None:
     console.print(table)
 
 
-register(app, built={"demo"})
+register(app)
 
 
 def main() -> None:

@@ -6,11 +6,10 @@ import typer
 
 from disclosure.context import err_console
 
-# command -> (roadmap step in design.md, what it will do)
+# Contract commands not built yet: command -> (roadmap step, what it will do). Remove a line when built.
 PENDING: dict[str, tuple[int, str]] = {
     "crawl": (3, "Crawl registered portals, archive WARC evidence, store and parse reports."),
     "reports": (3, "List stored reports (--json)."),
-    "parse": (2, "Parse report documents without storing them (--json)."),
     "ingest": (4, "Store a report received outside the crawl, as if crawled."),
     "check": (4, "Evaluate the compliance rules and update flags."),
     "flags": (4, "List, show and change compliance flags."),
@@ -32,12 +31,11 @@ def _make(name: str, step: int, summary: str) -> typer.models.CommandFunctionTyp
     return command
 
 
-def register(app: typer.Typer, built: set[str]) -> None:
+def register(app: typer.Typer) -> None:
     """Add a placeholder for every contract command not yet implemented."""
     for name, (step, summary) in PENDING.items():
-        if name not in built:
-            app.command(
-                name,
-                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-                rich_help_panel="Not built yet",
-            )(_make(name, step, summary))
+        app.command(
+            name,
+            context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+            rich_help_panel="Not built yet",
+        )(_make(name, step, summary))
