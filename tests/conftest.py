@@ -33,13 +33,18 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _service_or_skip(name: str, url: str) -> None:
-    if _answers(url):
+def need(available: bool, what: str) -> None:
+    """Skip a test whose service or system tool is missing, with the reason; in CI (where .ci/run sets
+    DISCLOSURE_REQUIRE_SERVICES=1 after installing everything) fail instead, so nothing is silently skipped."""
+    if available:
         return
-    message = f"{name} does not answer at {url}"
     if REQUIRE_SERVICES:
-        pytest.fail(f"{message}, and DISCLOSURE_REQUIRE_SERVICES=1 says it must", pytrace=False)
-    pytest.skip(f"{message} (set DISCLOSURE_TEST_{name.upper()}_URL, or run .ci/run where it exists)")
+        pytest.fail(f"{what}, and DISCLOSURE_REQUIRE_SERVICES=1 says it must be there", pytrace=False)
+    pytest.skip(f"{what} (.ci/run provides it)")
+
+
+def _service_or_skip(name: str, url: str) -> None:
+    need(_answers(url), f"{name} does not answer at {url}")
 
 
 @pytest.fixture(autouse=True)

@@ -96,6 +96,7 @@ class ExtractedDocument:
     meta: dict[str, str] = field(default_factory=dict)  # page metadata: PubDate, ContentSource, ...
     problems: list[Problem] = field(default_factory=list)
     pages: int | None = None
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.number_grids()
@@ -113,6 +114,11 @@ class ExtractedDocument:
 
     def text(self) -> str:
         """Every paragraph and cell, one per line: what the section and metadata finders read."""
+        if self._text is None:
+            self._text = self._join()
+        return self._text
+
+    def _join(self) -> str:
         lines: list[str] = []
         for block in self.blocks:
             if isinstance(block, Paragraph):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from crawler.parsing.normalize import nfkc
@@ -51,6 +52,17 @@ def _as_number(digits: str) -> float | int:
 
 def read_cell(raw: str, kind: str = "count") -> Cell:
     """Read a cell's text. `kind` is the column's: count, signed (本年增/减) or amount (采购总金额)."""
+    value, state, unit, note = _read(raw, kind)
+    return Cell(value, state, raw, unit=unit, note=note)
+
+
+@lru_cache(maxsize=1 << 14)
+def _read(raw: str, kind: str) -> tuple[float | int | None, str, str | None, str | None]:
+    cell = _interpret(raw, kind)
+    return cell.value, cell.state, cell.unit, cell.note
+
+
+def _interpret(raw: str, kind: str) -> Cell:
     text = _SPACE.sub("", nfkc(raw)).replace("−", "-").replace("＋", "+")
     if not text:
         return Cell(None, BLANK, raw)

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Numbering in front of a label: 一、 （一） (1) 1. 1、 ①; possibly several ("三、（一）").
 _NUMBERING = re.compile(
@@ -21,9 +22,12 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_WHITESPACE = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
 def squash(text: str) -> str:
     """Remove every kind of whitespace (PDF and Word text is full of spaces inside words)."""
-    return re.sub(r"[\s\u3000\xa0\u200b\ufeff]+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def strip_numbering(text: str) -> str:
@@ -35,6 +39,7 @@ def strip_numbering(text: str) -> str:
         text = stripped
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     """The comparable form of a label: no numbering, spaces, punctuation, brackets or quotes."""
     return _NOISE.sub("", strip_numbering(text)).translate(_CJK_DIGITS)
@@ -73,20 +78,27 @@ class LabelMatcher:
         self.specs = list(specs)
         self.threshold = threshold
         self.margin = margin
+        self._forms = [(spec, tuple(spec.forms())) for spec in self.specs]
         self._exact: dict[str, LabelSpec] = {}
-        for spec in self.specs:
-            for key in spec.forms():
+        for spec, forms in self._forms:
+            for key in forms:
                 self._exact.setdefault(key, spec)
 
-    def match(self, text: str, allow_prefix: bool = False) -> Match | None:
+    def exact(self, text: str) -> LabelSpec | None:
+        """The label the text is, ignoring formatting only (a dictionary lookup: cheap)."""
+        return self._exact.get(label_key(text))
+
+    def match(self, text: str, allow_prefix: bool = False, fuzzy: bool = True) -> Match | None:
         key = label_key(text)
         if not key:
             return None
         spec = self._exact.get(key)
         if spec is not None:
             return Match(spec.key, True, 1.0, spec.label)
-        scored = sorted(
-            ((max(similarity(key, k) for k in s.forms()), s) for s in self.specs), key=lambda item: -item[0]
+        scored = (
+            []
+            if not fuzzy
+            else sorted(((self._score(key, forms), spec) for spec, forms in self._forms), key=lambda item: -item[0])
         )
         if scored:
             best, spec = scored[0]
@@ -95,7 +107,16 @@ class LabelMatcher:
                 return Match(spec.key, False, best, spec.label)
         if allow_prefix and len(key) >= 2:
             # A label cut short (a truncated header cell such as "法律服"): unique prefix only.
-            hits = [s for s in self.specs if any(k.startswith(key) for k in s.forms())]
+            hits = [s for s, forms in self._forms if any(k.startswith(key) for k in forms)]
             if len(hits) == 1:
                 return Match(hits[0].key, False, len(key) / len(label_key(hits[0].label)), hits[0].label)
         return None
+
+    def _score(self, key: str, forms: tuple[str, ...]) -> float:
+        best = 0.0
+        for form in forms:
+            # Length alone bounds the ratio: skip the costly comparison when it cannot reach the threshold.
+            if 2 * min(len(key), len(form)) / (len(key) + len(form)) < self.threshold - self.margin:
+                continue
+            best = max(best, similarity(key, form))
+        return best

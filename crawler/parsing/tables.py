@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crawler.parsing.blocks import Grid, GridCell, Problem
 from crawler.parsing.cells import NUMBER, TEXT, Cell, chinese_signed, read_cell
@@ -104,24 +105,34 @@ def _is_value_text(text: str) -> bool:
     return read_cell(text, "amount").state != TEXT or len(_CJK.findall(text)) < 2
 
 
-def _label_candidates(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _label_candidates(text: str) -> tuple[str, ...]:
     """A label cell may hold a group and an item ("（三）不予公开 1.属于国家秘密"): try the item alone too."""
     parts = [p for p in _INNER_NUMBERING.split(squash(text)) if label_key(p)]
-    return [text, parts[-1]] if len(parts) > 1 else [text]
+    return (text, parts[-1]) if len(parts) > 1 else (text,)
 
 
 def _rows(grids: list[Grid]) -> Iterator[RowView]:
     for grid in grids:
-        if grid.aligned:
-            for r, line in enumerate(grid.matrix()):
-                distinct: list[GridCell] = []
-                for cell in line:
-                    if cell is not None and all(cell is not d for d in distinct):
-                        distinct.append(cell)
-                yield RowView(grid, r, distinct)
-        else:
+        if not grid.aligned:
             for r, row in enumerate(grid.rows):
                 yield RowView(grid, r, list(row.cells))
+            continue
+        # Cells spanning rows are carried down: a row is its own cells plus those reaching into it.
+        carried: dict[int, tuple[GridCell, int]] = {}  # start column -> (cell, rows still covered)
+        for r, row in enumerate(grid.rows):
+            cells = {cell.col: cell for cell in row.cells}
+            for col, (cell, left) in list(carried.items()):
+                if col not in cells:
+                    cells[col] = cell
+                if left <= 1:
+                    del carried[col]
+                else:
+                    carried[col] = (cell, left - 1)
+            for cell in row.cells:
+                if cell.rowspan > 1:
+                    carried[cell.col] = (cell, cell.rowspan - 1)
+            yield RowView(grid, r, [cells[col] for col in sorted(cells)])
 
 
 class TableReader:
@@ -142,11 +153,15 @@ class TableReader:
             "reviews_litigation": LabelMatcher([c.spec for c in template.review_columns]),
         }
         self.group_rows = {r.key for r in template.application_rows if r.group}
+        # Leaf headers of table 四 (结果维持 …), which alone can make up a header row.
+        self.t4_leaves = {key for c in template.review_columns for key in c.spec.forms()}
+        self._columns_of: dict[tuple[str, str], list[ColumnDef]] = {}
         # Reading state.
         self.table: str | None = None
         self.header: list[RowView] = []
         self.slots: list[Slot] | None = None  # None: to be built from `header` at the next data row
         self.slot_grid: Grid | None = None
+        self.column_slots: dict[int, list[Slot]] = {}  # aligned grids: grid column -> the slots covering it
         self.order: list[str] = []  # column keys in order, for grids without positions
         self.header_index: dict[str, int] = {}  # table 二 in plain text: column key -> cell index in its header
         self.header_width = 0
@@ -194,46 +209,43 @@ class TableReader:
             if self.table == "reviews_litigation" and self.header and not self.results[self.table].cells:
                 self._read_t4(view, view.cells)
             return
+        keyset = set(keys)
         joined = "".join(keys)
-        item = _T2_ITEM.search(joined)
+        item = _T2_ITEM.search(joined) if "第二十条" in joined else None
         if item is not None:
             self._enter("active_disclosure")
             self.t2_item = f"（{item.group(1)}）"
             self.header = []
             return
-        if _INFO in keys:
+        if _INFO in keyset:
             self._enter("active_disclosure")
-            follows_item = self.last_row is not None and _T2_ITEM.search(
-                "".join(label_key(c.text) for c in self.last_row.cells)
-            )
-            if not follows_item:
+            previous = "".join(label_key(c.text) for c in self.last_row.cells) if self.last_row else ""
+            if not _T2_ITEM.search(previous):
                 self.t2_item = None  # a sub-table whose 第二十条第（N）项 heading is missing
             self._set_header(view, append=False)
             return
         if self.table == "active_disclosure" and self._header_continues(view):
             return
-        if any(k in _T3_MARKERS or "勾稽关系" in k for k in keys):
+        if keyset & _T3_MARKERS or "勾稽关系" in joined:
             self._enter("applications")
             self._set_header(view, append=True)
             return
-        if any(k in _T4_MARKERS for k in keys) or self._t4_leaf_row(keys):
+        if keyset & _T4_MARKERS or len(keyset & self.t4_leaves) >= 3:
             self._enter("reviews_litigation")
             self._set_header(view, append=True)
             return
-        if self.table == "applications" and self.header and self._only_t3_columns(view):
+        if self.table == "applications" and self.header and self.slots is None and self._only_t3_columns(view):
             self._set_header(view, append=True)
             return
         self._data_row(view)
 
-    def _t4_leaf_row(self, keys: list[str]) -> bool:
-        matcher = self.column_matchers["reviews_litigation"]
-        hits = {m.key for k in keys if k and (m := matcher.match(k)) is not None and m.exact}
-        return len(hits) >= 3
-
     def _only_t3_columns(self, view: RowView) -> bool:
+        """A further header row of table 三 (its cells are column labels, possibly cut short)."""
         texts = [c.text for c in view.cells if label_key(c.text)]
         columns, rows = self.column_matchers["applications"], self.row_matchers["applications"]
-        return all(columns.match(t, allow_prefix=True) is not None and rows.match(t) is None for t in texts)
+        return all(
+            rows.exact(t) is None and columns.match(t, allow_prefix=True, fuzzy=False) is not None for t in texts
+        )
 
     def _header_continues(self, view: RowView) -> bool:
         """Header text wrapped onto a row of its own ("上一年项目" / "数量"): join it to the header row."""
@@ -264,6 +276,7 @@ class TableReader:
             self._t2_columns()
         else:
             self._stacked_columns(table)
+        self._index_slots()
 
     def _t2_columns(self) -> None:
         head = self.header[-1] if self.header else None
@@ -367,6 +380,24 @@ class TableReader:
             self.problem("COLUMN_ORDER", f"reconsideration columns are in the order {leaves}", "reviews_litigation")
             keys = leaves
         return [f"{g}.{k}" for g in ("review", "litigation_direct", "litigation_after_review") for k in keys]
+
+    def _index_slots(self) -> None:
+        self.column_slots = {}
+        if self.slot_grid is not None and self.slot_grid.aligned and self.slots:
+            for slot in self.slots:
+                for column in range(int(slot.lo), int(slot.hi)):
+                    self.column_slots.setdefault(column, []).append(slot)
+
+    def _slots_near(self, view: RowView, cell: GridCell) -> list[Slot]:
+        assert self.slots is not None
+        if view.grid.aligned and self.column_slots:
+            if cell.colspan == 1:
+                return self.column_slots.get(cell.col, [])
+            near: list[Slot] = []
+            for column in range(cell.col, cell.col + cell.colspan):
+                near.extend(s for s in self.column_slots.get(column, ()) if s not in near)
+            return near
+        return self.slots
 
     def _positions_usable(self, view: RowView, values: list[GridCell]) -> bool:
         if not self.slots:
@@ -504,6 +535,12 @@ class TableReader:
         result.cells[row] = cells
 
     def _row_columns(self, table: str, row: str) -> list[ColumnDef]:
+        key = (table, row)
+        if key not in self._columns_of or table == "active_disclosure":
+            self._columns_of[key] = self._find_row_columns(table, row)
+        return self._columns_of[key]
+
+    def _find_row_columns(self, table: str, row: str) -> list[ColumnDef]:
         if table != "active_disclosure":
             return list(self.template.application_columns)
         sub = self.template.subtable_of(row)
@@ -521,12 +558,25 @@ class TableReader:
         assert self.slots is not None
         out: dict[str, GridCell] = {}
         best: dict[str, float] = {}
+        by_column = self.column_slots if view.grid.aligned else None
         for cell in values:
+            if by_column and cell.colspan == 1 and len(near := by_column.get(cell.col, ())) == 1:
+                slot, overlap = near[0], 1.0  # one grid column under one header: the common case, cheaply
+                if slot.key not in out:
+                    out[slot.key] = cell
+                    best[slot.key] = overlap
+                    continue
             span = _span(view.grid, cell)
             if span is None:
                 continue
-            overlap, slot = max(((s.overlap(*span), s) for s in self.slots), key=lambda item: item[0])
-            if overlap <= 0:
+            near = self._slots_near(view, cell)
+            if len(near) == 1:
+                slot, overlap = near[0], near[0].overlap(*span)
+            else:
+                overlap, slot = max(
+                    ((s.overlap(*span), s) for s in near), key=lambda item: item[0], default=(0.0, None)
+                )
+            if overlap <= 0 or slot is None:
                 if label_key(cell.text):
                     self.problem(
                         "CELL_OUTSIDE_COLUMNS", f"{squash(cell.text)!r} lies under no column", f"{table}.{row}"
@@ -571,7 +621,7 @@ class TableReader:
             self.problem(
                 "CELLS_UNREADABLE",
                 f"{len(values)} cells {texts} for {len(order)} columns: cannot tell which is which",
-                f"{table}.{row}",
+                f"{table}.{row}" if row else table,
             )
             return {}
         return dict(zip(order, cells, strict=True))
@@ -604,6 +654,7 @@ class TableReader:
                 self.order = self._order("reviews_litigation", [])
             assigned = self._by_order("reviews_litigation", "", values, self.order)
         if not assigned:
+            result.unreadable = True  # its row is there, but which number is which cannot be told
             return
         for row in self.template.review_rows:
             cells = {
@@ -617,13 +668,17 @@ class TableReader:
 
     # ------------------------------------------------------------------ cells and checks
 
-    def _cell(self, table: str, row: str, col: ColumnDef, source: GridCell, view: RowView) -> Cell:
-        defined = self.template.column(table, row, col.key) or col
+    def _cell(self, table: str, row: str, defined: ColumnDef, source: GridCell, view: RowView) -> Cell:
         cell = read_cell(source.text, defined.kind)
-        cell.src = {"table": view.grid.index, "row": view.index, "col": source.col}
-        if view.page is not None:
-            cell.src["page"] = view.page
-        where = f"{table}.{row}.{col.key}"
+        page = view.page
+        cell.src = (
+            {"table": view.grid.index, "row": view.index, "col": source.col}
+            if page is None
+            else {"table": view.grid.index, "row": view.index, "col": source.col, "page": page}
+        )
+        if cell.state == NUMBER and (defined.kind != "amount" or defined.unit is not None):
+            return cell
+        where = f"{table}.{row}.{defined.key}"
         if cell.state == TEXT:
             meant = chinese_signed(source.text)
             hint = f" (probably {meant:+g})" if meant is not None else ""

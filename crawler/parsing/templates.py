@@ -77,10 +77,10 @@ class Equation:
 class SectionDef:
     key: str
     title: str
-    patterns: tuple[re.Pattern[str], ...]
+    pattern: re.Pattern[str]  # the section's heading patterns as one alternation
 
     def matches(self, heading_key: str) -> bool:
-        return any(p.search(heading_key) for p in self.patterns)
+        return self.pattern.search(heading_key) is not None
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class Template:
     outcomes: tuple[str, ...]
     equations: tuple[Equation, ...]
     _expected: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    _subtable_of: dict[str, SubTable] = field(default_factory=dict, compare=False, repr=False)
 
     def fits_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
@@ -121,7 +122,7 @@ class Template:
         return self.review_columns
 
     def subtable_of(self, row_key: str) -> SubTable | None:
-        return next((s for s in self.subtables if any(r.key == row_key for r in s.rows)), None)
+        return self._subtable_of.get(row_key)
 
     def expected_cells(self, table: str) -> dict[str, tuple[str, ...]]:
         """Row key -> the column keys the template expects a number in (group rows excluded)."""
@@ -201,6 +202,7 @@ def _build(data: dict[str, Any], common: dict[str, Any]) -> Template:
         "reviews_litigation": {r.key: tuple(c.key for c in template.review_columns) for r in template.review_rows},
     }
     template._expected.update(expected)
+    template._subtable_of.update({r.key: sub for sub in subtables for r in sub.rows})
     return template
 
 
@@ -222,7 +224,7 @@ def legacy_markers() -> tuple[str, ...]:
 @cache
 def section_defs() -> tuple[SectionDef, ...]:
     return tuple(
-        SectionDef(s["key"], s["title"], tuple(re.compile(p) for p in s["patterns"]))
+        SectionDef(s["key"], s["title"], re.compile("|".join(f"(?:{p})" for p in s["patterns"])))
         for s in _load("common.yaml")["sections"]
     )
 
