@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from alembic import context
 from sqlalchemy import Connection
 
-from alembic import context
 from db.models import Base
 from db.session import make_engine
 from db.settings import get_settings

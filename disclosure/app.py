@@ -7,6 +7,7 @@ from rich.table import Table
 
 from disclosure import db_cmd, registry_cmd
 from disclosure.context import console, settings
+from disclosure.crawl_cmd import crawl_cmd, reports_cmd
 from disclosure.demo_cmd import demo_cmd
 from disclosure.parse_cmd import parse_cmd
 from disclosure.pending import register
@@ -22,6 +23,8 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(registry_cmd.app, name="registry")
 app.command("demo")(demo_cmd)
 app.command("parse")(parse_cmd)
+app.command("crawl")(crawl_cmd)
+app.command("reports")(reports_cmd)
 
 
 @app.command("config")

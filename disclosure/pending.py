@@ -8,8 +8,6 @@ from disclosure.context import err_console
 
 # Contract commands not built yet: command -> (roadmap step, what it will do). Remove a line when built.
 PENDING: dict[str, tuple[int, str]] = {
-    "crawl": (3, "Crawl registered portals, archive WARC evidence, store and parse reports."),
-    "reports": (3, "List stored reports (--json)."),
     "ingest": (4, "Store a report received outside the crawl, as if crawled."),
     "check": (4, "Evaluate the compliance rules and update flags."),
     "flags": (4, "List, show and change compliance flags."),

@@ -8,9 +8,8 @@ Create Date: 2026-11-28 21:24:17.692538
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "e5bce9ca31a8"
 down_revision: str | None = None

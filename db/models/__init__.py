@@ -2,7 +2,7 @@
 
 from db.models.base import Base
 from db.models.flags import Flag, FlagEvent, FlagStatus, Severity
-from db.models.harvest import CrawlRun, Document, Fetch, FetchOutcome, RunStatus
+from db.models.harvest import CrawlRun, DiscoveredLink, Document, Fetch, FetchOutcome, RunStatus
 from db.models.people import (
     Digest,
     DigestStatus,
@@ -23,6 +23,7 @@ __all__ = [
     "DeadlineOverride",
     "Digest",
     "DigestStatus",
+    "DiscoveredLink",
     "Document",
     "Fetch",
     "FetchOutcome",

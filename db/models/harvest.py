@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, enum_column
@@ -92,8 +92,32 @@ class Fetch(Base):
     warc_file: Mapped[str | None] = mapped_column(String(255))
     warc_offset: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))  # discover | list | article | attachment | robots
 
     crawl_run: Mapped[CrawlRun | None] = relationship(back_populates="fetches")
     document: Mapped[Document | None] = relationship()
 
-    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at"),)
+    __table_args__ = (
+        Index("ix_fetches_url_fetched_at", "url", "fetched_at"),
+        Index("ix_fetches_portal_id", "portal_id"),
+    )
+
+
+class DiscoveredLink(Base):
+    """A report link the crawler saw but could not attribute to a registered body and year, kept for the
+    operator to register the body or correct the registry (never silently dropped)."""
+
+    __tablename__ = "discovered_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal_id: Mapped[str] = mapped_column(ForeignKey("portals.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(32))  # no_body | no_year | not_parsed
+    year: Mapped[int | None] = mapped_column(Integer)
+    list_date: Mapped[str | None] = mapped_column(String(10))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("portal_id", "url"),)
