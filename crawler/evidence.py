@@ -137,6 +137,7 @@ class EvidenceStore:
         elapsed_ms: int | None = None,
         stored_sha: str | None = None,
         kind: str | None = None,
+        error: str | None = None,
     ) -> Recorded:
         """A response: into the WARC now, its body into the blob store, its fetch row into the next batch.
         A 304 keeps the body it confirms (`stored_sha`) without writing it again."""
@@ -174,6 +175,7 @@ class EvidenceStore:
                 "warc_file": self.warc.path.name,
                 "warc_offset": offset,
                 "kind": kind,
+                "error": error,
             }
         )
         self._maybe_flush()

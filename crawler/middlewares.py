@@ -158,12 +158,16 @@ class RedirectLoopMiddleware:
             return response
         evidence: EvidenceStore | None = getattr(spider, "evidence", None)
         if evidence is not None:
-            evidence.record_failure(
+            # The hop is a response like any other: into the WARC with the loop noted in the fetch log.
+            evidence.record_response(
                 request.url,
+                response.status,
+                _headers(response),
+                response.body,
                 FetchOutcome.REDIRECT_LOOP,
-                f"redirect loop: {' -> '.join([*chain, target])}",
-                status=response.status,
                 kind=request.meta.get("kind"),
+                request_headers=_request_headers(request),
+                error=f"redirect loop: {' -> '.join([*chain, target])}",
             )
         request.meta["_recorded"] = True
         spider.crawler.stats.inc_value("disclosure/errors")

@@ -19,9 +19,9 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy import select
 from twisted.internet import threads
-from twisted.internet.defer import Deferred
 
 from crawler.links import BodyMatcher, is_report_title
 from crawler.parsing.blocks import Problem
@@ -119,9 +119,9 @@ class ReportPipeline:
                 page.files.append(entry)
         return item
 
-    def close_spider(self, spider: Spider) -> Deferred[None]:
+    async def close_spider(self, spider: Spider) -> None:
         spider.evidence.flush()  # type: ignore[attr-defined]
-        return threads.deferToThread(self._finish)
+        await maybe_deferred_to_future(threads.deferToThread(self._finish))
 
     # ------------------------------------------------------------------ after the crawl (a worker thread)
 

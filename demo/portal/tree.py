@@ -97,20 +97,21 @@ def build_tree(rng: random.Random, bodies: int) -> Tree:
     out.append(Body("xian-gxs", f"{county}供销合作社联合社", "县供销社", "department", "990122", "trs-xian", False))
 
     units = counts["hanweb-shi"] - 1
-    departments = max(1, units // 3)
+    departments = min(max(1, units // 3), len(DEPARTMENTS))
     out += _government_and_departments("shi", "hanweb-shi", county_city, "990181", departments, rng)
     towns = townships = 0
     for number in range(1, units - departments + 1):
         is_town = rng.random() < 0.6
         towns, townships = towns + is_town, townships + (not is_town)
         short = names.new("镇" if is_town else "乡")
-        # NBS numbering: towns 100–199, townships 200–299.
-        code = f"990181{100 + towns if is_town else 200 + townships:03d}"
+        # NBS numbering: towns 100–199, townships 200–299 (large benchmark sites continue from 300).
+        serial = (100 + towns if is_town else 200 + townships) if max(towns, townships) < 100 else 300 + number
+        code = f"990181{serial:03d}"
         jurisdictions.append(Jurisdiction(code, short, "township", "990181"))
         out.append(Body(f"shi-town-{number:02d}", f"{short}人民政府", short, "township", code, "hanweb-shi"))
 
     units = counts["gd-qu"] - 1
-    departments = max(1, units // 2)
+    departments = min(max(1, units // 2), len(DEPARTMENTS))
     out += _government_and_departments("qu", "gd-qu", district, "990102", departments, rng)
     for number in range(1, units - departments + 1):
         short = names.new("街道")
@@ -127,6 +128,12 @@ def _split(bodies: int) -> dict[str, int]:
     counts["trs-xian"] = bodies - sum(counts.values())
     if counts["trs-xian"] < _MINIMUM["trs-xian"]:
         raise ValueError(f"bodies must be at least {MIN_BODIES}")
+    # A county has only so many departments; a large site (for benchmarks) grows in townships instead.
+    for pid in ("trs-xian", "waf"):
+        excess = counts[pid] - (len(DEPARTMENTS) + 1)
+        if excess > 0:
+            counts[pid] -= excess
+            counts["hanweb-shi"] += excess
     return counts
 
 
