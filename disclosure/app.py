@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from disclosure import db_cmd, registry_cmd
+from disclosure.check_cmd import check_cmd, flags_app, ingest_cmd
 from disclosure.context import console, settings
 from disclosure.crawl_cmd import crawl_cmd, reports_cmd
 from disclosure.demo_cmd import demo_cmd
@@ -25,6 +26,9 @@ app.command("demo")(demo_cmd)
 app.command("parse")(parse_cmd)
 app.command("crawl")(crawl_cmd)
 app.command("reports")(reports_cmd)
+app.command("check")(check_cmd)
+app.command("ingest")(ingest_cmd)
+app.add_typer(flags_app, name="flags")
 
 
 @app.command("config")

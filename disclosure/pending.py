@@ -8,9 +8,6 @@ from disclosure.context import err_console
 
 # Contract commands not built yet: command -> (roadmap step, what it will do). Remove a line when built.
 PENDING: dict[str, tuple[int, str]] = {
-    "ingest": (4, "Store a report received outside the crawl, as if crawled."),
-    "check": (4, "Evaluate the compliance rules and update flags."),
-    "flags": (4, "List, show and change compliance flags."),
     "schedule": (5, "Run the scheduler: crawls, checks and weekly digests."),
     "digest": (5, "Render and e-mail the weekly digests."),
     "serve": (6, "Serve the dashboard for oversight bodies."),

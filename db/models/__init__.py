@@ -1,7 +1,7 @@
 """The data model. Import models from here; every table is registered on `Base.metadata`."""
 
 from db.models.base import Base
-from db.models.flags import Flag, FlagEvent, FlagStatus, Severity
+from db.models.flags import CheckRun, Flag, FlagEvent, FlagStatus, Severity
 from db.models.harvest import CrawlRun, DiscoveredLink, Document, Fetch, FetchOutcome, RunStatus
 from db.models.people import (
     Digest,
@@ -13,12 +13,13 @@ from db.models.people import (
     User,
 )
 from db.models.registry import Body, BodyKind, DeadlineOverride, Jurisdiction, JurisdictionLevel, Portal
-from db.models.reports import Report, ReportOrigin, ReportVersion
+from db.models.reports import Report, ReportOrigin, ReportVersion, TextSignature
 
 __all__ = [
     "Base",
     "Body",
     "BodyKind",
+    "CheckRun",
     "CrawlRun",
     "DeadlineOverride",
     "Digest",
@@ -42,5 +43,6 @@ __all__ = [
     "RunStatus",
     "Severity",
     "Subscription",
+    "TextSignature",
     "User",
 ]

@@ -76,3 +76,15 @@ class FlagEvent(Base):
     evidence: Mapped[dict[str, Any] | None] = mapped_column(Json)  # what the rule saw at this event
 
     flag: Mapped[Flag] = relationship(back_populates="events")
+
+
+class CheckRun(Base):
+    """One evaluation of the rules: its scope and what it changed (the dashboard's and digests' "since")."""
+
+    __tablename__ = "check_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # years, bodies, or "changed since"
+    summary: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)

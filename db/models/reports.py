@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, enum_column
@@ -95,3 +95,21 @@ class ReportVersion(Base):
         UniqueConstraint("report_id", "content_sha256"),
         UniqueConstraint("report_id", "document_id"),
     )
+
+
+class TextSignature(Base):
+    """A MinHash signature of one section of a report's current text (boilerplate, numbers, years and the
+    body's name removed), kept so that copy detection across bodies does not recompute every report."""
+
+    __tablename__ = "text_signatures"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(32), primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the normalised text the signature was made from
+    length: Mapped[int] = mapped_column(Integer)  # characters of normalised text
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_text_signatures_year_section", "year", "section"),)

@@ -1,0 +1,57 @@
+"""MISSING_REPORT: a body owes a report for a year, its deadline (plus grace) has passed, and a crawl
+that looked after the deadline did not find it. Never raised when the portal could not be looked at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from db.models import RunStatus, Severity
+from monitor.context import Context, RunFacts
+from monitor.rules import basis
+from monitor.rules.base import Finding, Rule, register
+
+LOOKED = (RunStatus.OK, RunStatus.PARTIAL)
+COULD_NOT_LOOK = (RunStatus.BLOCKED, RunStatus.UNREACHABLE)
+
+
+def run_evidence(run: RunFacts) -> dict[str, object]:
+    return {
+        "run": run.id,
+        "status": str(run.status),
+        "started": run.started_at.isoformat(),
+        "finished": run.finished_at.isoformat() if run.finished_at else None,
+    }
+
+
+@register
+class MissingReport(Rule):
+    code = "MISSING_REPORT"
+    severity = Severity.CRITICAL
+    title = "No report found after the deadline"
+    basis = basis.ARTICLE_49
+
+    def evaluate(self, ctx: Context) -> Iterator[Finding]:
+        grace = timedelta(days=ctx.settings.missing_grace_days)
+        for expectation in ctx.expectations():
+            body = ctx.bodies[expectation.body_id]
+            if not expectation.due_passed or ctx.report(body.id, expectation.year) is not None:
+                continue
+            if ctx.now < expectation.deadline.late_from() + grace or body.portal_id is None:
+                continue
+            runs = ctx.runs.get(body.portal_id, [])
+            if not runs or runs[0].status in COULD_NOT_LOOK:
+                continue  # nobody looked, or the last look was blocked: UNREACHABLE_PORTAL says so
+            looked = [r for r in runs if r.status in LOOKED and r.started_at >= expectation.deadline.late_from()]
+            if not looked:
+                continue  # no look after the deadline: absence is not established yet
+            yield self.finding(
+                body.id,
+                expectation.year,
+                f"{body.name} has no {expectation.year} report; it was due {expectation.deadline.due.isoformat()}",
+                {
+                    "deadline": expectation.deadline.as_evidence(),
+                    "portal": body.portal_id,
+                    "searched_by": [run_evidence(r) for r in looked],
+                },
+            )

@@ -1,0 +1,32 @@
+"""UNREADABLE_REPORT: a report was found but its document could not be read (scanned, corrupt, legacy
+format without a converter): its contents are unknown and must be checked by a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from db.models import Severity
+from monitor.context import Context
+from monitor.rules import basis
+from monitor.rules.base import Finding, Rule, register
+
+
+@register
+class UnreadableReport(Rule):
+    code = "UNREADABLE_REPORT"
+    severity = Severity.MEDIUM
+    title = "The report's document could not be read; its contents are unknown"
+    basis = basis.ARTICLE_50
+
+    def evaluate(self, ctx: Context) -> Iterator[Finding]:
+        for report in ctx.scoped_reports():
+            if report.readable:
+                continue
+            problems = [p for p in report.parsed.get("problems") or [] if p.get("code")]
+            yield self.finding(
+                report.body_id,
+                report.year,
+                f"the document could not be read as a report ({report.parse_state})",
+                {"parse_state": report.parse_state, "problems": problems[:10], "url": report.url},
+                report_id=report.id,
+            )

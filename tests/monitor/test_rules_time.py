@@ -1,0 +1,135 @@
+"""Rules about time: missing and late reports, backdating, edits after publication."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Fetch, FetchOutcome, Flag, RunStatus
+from db.session import Database
+from monitor.checks import run_checks
+from monitor.context import CheckSettings
+from monitor.deadlines import CHINA_TZ
+from monitor.rules.edited_after_publication import EditedAfterPublication
+from monitor.rules.late_report import LateReport
+from monitor.rules.missing_report import MissingReport
+from monitor.rules.unreachable_portal import UnreachablePortal
+from tests.monitor.builders import NOW, add_report, crawled, edit_tables, registry, spec
+
+
+@pytest.fixture
+def world(database: Database) -> Database:
+    registry(database, {"dept": "department", "gov": "government"}, first_year=2023)
+    return database
+
+
+def open_flags(
+    database: Database, *rules: object, now: datetime = NOW, settings: CheckSettings | None = None
+) -> set[tuple[str, str, int, str]]:
+    run_checks(database, now=now, rules=list(rules), settings=settings)  # type: ignore[arg-type]
+    codes = [r.code for r in rules]  # type: ignore[attr-defined]
+    with database.session() as s:
+        found = s.scalars(select(Flag).where(Flag.rule.in_(codes), Flag.status == "open"))
+        return {(f.rule, f.body_id, f.year, f.subject) for f in found}
+
+
+def test_the_deadline_day_is_on_time_the_next_day_is_late(world: Database) -> None:
+    add_report(world, "dept", spec(1, 2024), published=date(2025, 1, 31))  # department: 31 January
+    add_report(world, "gov", spec(2, 2024), published=date(2025, 4, 1))  # government: 31 March
+    add_report(world, "dept", spec(3, 2023), published=date(2024, 2, 1))
+    add_report(world, "gov", spec(4, 2023), published=date(2024, 3, 31))
+    assert open_flags(world, LateReport()) == {("LATE_REPORT", "gov", 2024, ""), ("LATE_REPORT", "dept", 2023, "")}
+    with world.session() as s:
+        flag = s.scalars(select(Flag).where(Flag.body_id == "gov")).one()
+    assert flag.evidence["days_late"] == 1
+    assert flag.evidence["deadline"]["due"] == "2025-03-31"
+    assert "第四十九条" in flag.evidence["deadline"]["source"]
+
+
+def test_a_report_dated_on_time_but_first_seen_after_earlier_crawls_missed_it(world: Database) -> None:
+    deadline_passed = datetime(2025, 2, 1, 0, 0, tzinfo=CHINA_TZ)
+    run = crawled(world, RunStatus.OK, deadline_passed + timedelta(days=3))
+    with world.session() as s:
+        s.add(
+            Fetch(
+                crawl_run_id=run,
+                portal_id="p",
+                url="http://127.0.0.1:9/nb/index.html",
+                outcome=FetchOutcome.OK,
+                fetched_at=deadline_passed + timedelta(days=3),
+                kind="list",
+                sha256="0" * 64,
+                status_code=200,
+            )
+        )
+    add_report(world, "dept", spec(5, 2024), published=date(2025, 1, 20), seen=deadline_passed + timedelta(days=40))
+    # Same dates, but nobody looked before it appeared: nothing proves it was absent.
+    add_report(world, "gov", spec(6, 2024), published=date(2025, 1, 20), seen=deadline_passed + timedelta(days=40))
+    world_flags = open_flags(world, LateReport())
+    assert ("LATE_REPORT", "dept", 2024, "backdated") in world_flags
+    with world.session() as s:
+        flag = s.scalars(select(Flag).where(Flag.subject == "backdated", Flag.body_id == "dept")).one()
+    assert flag.evidence["absent_in"][0]["url"] == "http://127.0.0.1:9/nb/index.html"
+    assert flag.evidence["publish_date"] == "2025-01-20"
+
+
+def test_missing_report_needs_a_crawl_after_the_deadline(world: Database) -> None:
+    add_report(world, "dept", spec(7, 2023), published=date(2024, 1, 10))
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    assert open_flags(world, MissingReport(), now=now) == set()  # never looked
+    crawled(world, RunStatus.PARTIAL, datetime(2025, 5, 1, tzinfo=UTC))
+    assert open_flags(world, MissingReport(), now=now) == {
+        ("MISSING_REPORT", "dept", 2024, ""),
+        ("MISSING_REPORT", "gov", 2023, ""),
+        ("MISSING_REPORT", "gov", 2024, ""),
+    }
+
+
+def test_grace_days_delay_a_missing_report_flag(world: Database) -> None:
+    crawled(world, RunStatus.OK, datetime(2025, 2, 20, tzinfo=UTC))
+    now = datetime(2025, 2, 21, tzinfo=UTC)
+    assert ("MISSING_REPORT", "dept", 2024, "") in open_flags(world, MissingReport(), now=now)
+    assert ("MISSING_REPORT", "dept", 2024, "") not in open_flags(
+        world, MissingReport(), now=now, settings=CheckSettings(missing_grace_days=30)
+    )
+
+
+def test_a_blocked_portal_is_unreachable_not_a_missing_report(world: Database) -> None:
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    crawled(world, RunStatus.OK, datetime(2025, 5, 1, tzinfo=UTC))
+    crawled(world, RunStatus.BLOCKED, datetime(2025, 5, 20, tzinfo=UTC))
+    assert open_flags(world, MissingReport(), UnreachablePortal(), now=now) == {
+        ("UNREACHABLE_PORTAL", "dept", 2023, ""),
+        ("UNREACHABLE_PORTAL", "dept", 2024, ""),
+        ("UNREACHABLE_PORTAL", "gov", 2023, ""),
+        ("UNREACHABLE_PORTAL", "gov", 2024, ""),
+    }
+
+
+def test_an_edit_after_publication_and_deadline(world: Database) -> None:
+    original = spec(8, 2024, size="small")
+    add_report(world, "dept", original, published=date(2025, 1, 15), seen=datetime(2025, 1, 16, tzinfo=UTC))
+    edited = edit_tables(original, "applications", "granted", "natural_person", "99")
+    add_report(world, "dept", edited, published=date(2025, 1, 15), seen=datetime(2025, 3, 2, tzinfo=UTC))
+    # An edit before the deadline is the body's right.
+    early = spec(9, 2024, size="small")
+    add_report(world, "gov", early, published=date(2025, 1, 15), seen=datetime(2025, 1, 16, tzinfo=UTC))
+    add_report(
+        world,
+        "gov",
+        edit_tables(early, "applications", "granted", "natural_person", "98"),
+        published=date(2025, 1, 15),
+        seen=datetime(2025, 3, 20, tzinfo=UTC),
+    )
+    assert open_flags(world, EditedAfterPublication()) == {("EDITED_AFTER_PUBLICATION", "dept", 2024, "")}
+    with world.session() as s:
+        flag = s.scalars(select(Flag)).one()
+    change = flag.evidence["cells_changed"]
+    assert {
+        "cell": "applications.granted.natural_person",
+        "before": original.tables["applications"]["granted"]["natural_person"],
+        "after": "99",
+    } in change
+    assert flag.evidence["before"]["sha256"] != flag.evidence["after"]["sha256"]
