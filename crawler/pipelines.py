@@ -20,7 +20,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from twisted.internet import threads
 
 from crawler.links import BodyMatcher, is_report_title
@@ -33,6 +33,7 @@ from db.types import utcnow
 
 log = logging.getLogger(__name__)
 PARSE_TIMEOUT = 300
+READ = ("ok", "partial")  # parse states of a document read as a report
 
 
 def cache_path(blob_root: str, sha: str) -> Path:
@@ -81,6 +82,7 @@ class ReportPipeline:
         self.workers = workers
         self.pages: dict[str, Page] = {}
         self.orphans: list[dict[str, Any]] = []
+        self.unfetched: list[dict[str, Any]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReportPipeline:
@@ -109,6 +111,8 @@ class ReportPipeline:
             page = self.pages.setdefault(item["url"], Page(item))
             page.item = item
             page.parse = self._submit(item.get("sha256"), item["url"], item.get("year"))
+        elif item.get("type") == "unfetched":
+            self.unfetched.append(item)
         elif item.get("type") == "attachment":
             entry = dict(item)
             entry["parse"] = self._submit(item.get("sha256"), item["url"], None)
@@ -159,6 +163,18 @@ class ReportPipeline:
         readable = [(sha, p) for sha, p in documents if sha and p is not None]
         primary_sha, primary = max(readable, key=lambda d: _cells(d[1]), default=(None, None))
         merged = dict(primary or {})
+        failed_files = [f for f, _ in files if f.get("error")]
+        if failed_files and merged:
+            # The tables may be in the file that could not be fetched: the contents are unknown, not absent.
+            merged["problems"] = [
+                *merged.get("problems", []),
+                *(
+                    {"code": "ATTACHMENT_NOT_FETCHED", "message": f"{f['url']}: {f['error']}", "where": f["url"]}
+                    for f in failed_files
+                ),
+            ]
+            if merged.get("state") == "ok":
+                merged["state"] = "partial"
         if primary is not None and parsed_page is not None and primary is not parsed_page:
             # Tables from the attachment; sections the attachment lacks from the page's own text.
             sections = dict(merged.get("sections") or {})
@@ -192,9 +208,20 @@ class ReportPipeline:
         with database.session() as session:
             bodies = session.scalars(select(Body).where(Body.portal_id == portal_id)).all()
             matcher = BodyMatcher([(b.id, b.name, list(b.aliases or [])) for b in bodies])
+            for item in self.unfetched:
+                self._unattributed(
+                    session, portal_id, run_id, item, "not_fetched", item.get("year"), body_id=item.get("body_id")
+                )
             for result in results:
                 item, parsed = result["item"], result["parsed"]
                 titles = [t for t in (parsed.get("title"), item.get("title"), item.get("list_title")) if t]
+                if parsed.get("state") not in READ and any(a["error"] for a in result["attachments"]):
+                    # A page that only points at its report file, and the file could not be fetched.
+                    body_id = item.get("body_id") or matcher.match(item.get("title") or "")
+                    year = item.get("year") or parsed.get("year")
+                    self._unattributed(session, portal_id, run_id, item, "not_fetched", year, body_id=body_id)
+                    stats.inc_value("disclosure/not_fetched")
+                    continue
                 if parsed.get("state") == "not_a_report" or not any(is_report_title(t) for t in titles):
                     stats.inc_value("disclosure/not_reports")  # a listed link whose page is no report
                     continue
@@ -223,6 +250,11 @@ class ReportPipeline:
                     ),
                 )
                 stats.inc_value("disclosure/reports")
+                session.execute(
+                    delete(DiscoveredLink).where(
+                        DiscoveredLink.portal_id == portal_id, DiscoveredLink.url == item["url"]
+                    )
+                )
                 stats.inc_value(f"disclosure/reports_by_year/{year}")
                 if stored.new_report:
                     stats.inc_value("disclosure/new_reports")
@@ -231,7 +263,13 @@ class ReportPipeline:
 
     @staticmethod
     def _unattributed(
-        session: Any, portal_id: str, run_id: int, item: dict[str, Any], reason: str, year: int | None
+        session: Any,
+        portal_id: str,
+        run_id: int,
+        item: dict[str, Any],
+        reason: str,
+        year: int | None,
+        body_id: str | None = None,
     ) -> None:
         link = session.scalar(
             select(DiscoveredLink).where(DiscoveredLink.portal_id == portal_id, DiscoveredLink.url == item["url"])
@@ -245,6 +283,7 @@ class ReportPipeline:
                     title=item.get("title") or "",
                     reason=reason,
                     year=year,
+                    body_id=body_id,
                     list_date=item.get("list_date"),
                     first_seen=now,
                     last_seen=now,
@@ -253,3 +292,4 @@ class ReportPipeline:
             )
         else:
             link.last_seen, link.reason, link.crawl_run_id = now, reason, run_id
+            link.body_id = body_id or link.body_id

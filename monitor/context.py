@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.parsing.templates import Template, templates
-from db.models import Body, CrawlRun, Report, ReportVersion, RunStatus
+from db.models import Body, CrawlRun, DiscoveredLink, Report, ReportVersion, RunStatus
 from monitor.deadlines import DeadlineCalendar
 from monitor.expectations import Expectation, expected_years
 
@@ -92,6 +92,7 @@ class Context:
     runs: dict[str, list[RunFacts]]  # portal -> its latest runs, newest first
     years: set[int] | None  # None: every year
     session: Session
+    unfetched: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)  # report links that failed
 
     def in_scope(self, year: int) -> bool:
         return self.years is None or year in self.years
@@ -173,4 +174,18 @@ def load_context(
             runs[portal].append(
                 RunFacts(run.id, RunStatus(run.status), run.started_at, run.finished_at, run.stats or {})
             )
-    return Context(now, settings, calendar, bodies, reports, runs, years, session)
+    unfetched: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for link in session.scalars(
+        select(DiscoveredLink).where(DiscoveredLink.body_id.in_(ids), DiscoveredLink.reason == "not_fetched")
+    ):
+        if link.year is not None:
+            unfetched.setdefault((link.body_id, link.year), []).append(
+                {
+                    "url": link.url,
+                    "title": link.title,
+                    "first_seen": link.first_seen.isoformat(),
+                    "last_seen": link.last_seen.isoformat(),
+                    "crawl_run": link.crawl_run_id,
+                }
+            )
+    return Context(now, settings, calendar, bodies, reports, runs, years, session, unfetched)

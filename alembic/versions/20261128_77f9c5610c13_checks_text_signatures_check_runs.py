@@ -18,6 +18,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("discovered_links", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("body_id", sa.String(length=64), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_discovered_links_body_id_bodies"), "bodies", ["body_id"], ["id"], ondelete="CASCADE"
+        )
     op.create_table(
         "check_runs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -59,3 +64,6 @@ def downgrade() -> None:
 
     op.drop_table("text_signatures")
     op.drop_table("check_runs")
+    with op.batch_alter_table("discovered_links", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_discovered_links_body_id_bodies"), type_="foreignkey")
+        batch_op.drop_column("body_id")

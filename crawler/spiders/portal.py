@@ -162,9 +162,9 @@ class PortalSpider(Spider):
                 elif is_disclosure_link(link.text):
                     yield self._discover(link.url, depth + 1, unit)
 
-    def column_failed(self, failure: Failure) -> Iterator[Request]:
+    def column_failed(self, failure: Failure) -> Iterator[Request | dict[str, Any]]:
         """A cached column that stopped answering: the site moved it; discover it again."""
-        self.failed(failure)
+        yield from self.failed(failure)
         request = failure.request  # type: ignore[attr-defined]
         if request.meta.get("cached"):
             self.logger.info("cached column %s stopped answering; rediscovering", request.url)
@@ -299,7 +299,7 @@ class PortalSpider(Spider):
         }
 
     def attachment_failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
-        self.failed(failure)
+        yield from self.failed(failure)
         request = failure.request  # type: ignore[attr-defined]
         yield {
             "type": "attachment",
@@ -311,25 +311,37 @@ class PortalSpider(Spider):
 
     # ------------------------------------------------------------------ failures
 
-    def failed(self, failure: Failure) -> None:
-        """Record a failure the middleware did not see (robots, redirect loops, dropped requests)."""
+    def failed(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        """Record a failure the middleware did not see (robots, dropped requests); a report page that could
+        not be fetched is passed on, so that "could not fetch" is never taken for "not published"."""
         request = getattr(failure, "request", None)
-        if request is None or request.meta.get("_recorded"):
+        if request is None:
             return
-        request.meta["_recorded"] = True
-        message = str(failure.value)
-        if "robots.txt" in message:
-            outcome = FetchOutcome.ROBOTS_DENIED
-        elif "redirect" in message.lower():
-            outcome = FetchOutcome.REDIRECT_LOOP
-        else:
-            outcome = classify_exception(failure.value)
-        self.evidence.record_failure(
-            request.url, outcome, f"{type(failure.value).__name__}: {message}", kind=request.meta.get("kind")
-        )
-        self.crawler.stats.inc_value(f"disclosure/outcome/{outcome.value}")
-        if outcome is not FetchOutcome.ROBOTS_DENIED:
-            self.crawler.stats.inc_value("disclosure/errors")
+        if not request.meta.get("_recorded"):
+            request.meta["_recorded"] = True
+            message = str(failure.value)
+            if "robots.txt" in message:
+                outcome = FetchOutcome.ROBOTS_DENIED
+            elif "redirect" in message.lower():
+                outcome = FetchOutcome.REDIRECT_LOOP
+            else:
+                outcome = classify_exception(failure.value)
+            self.evidence.record_failure(
+                request.url, outcome, f"{type(failure.value).__name__}: {message}", kind=request.meta.get("kind")
+            )
+            self.crawler.stats.inc_value(f"disclosure/outcome/{outcome.value}")
+            if outcome is not FetchOutcome.ROBOTS_DENIED:
+                self.crawler.stats.inc_value("disclosure/errors")
+        if request.meta.get("kind") == "article":
+            yield {
+                "type": "unfetched",
+                "url": (request.meta.get("redirect_urls") or [request.url])[0],  # as listed, before any redirect
+                "title": request.meta.get("title"),
+                "body_id": request.meta.get("body_id"),
+                "year": request.meta.get("year"),
+                "list_date": request.meta.get("list_date"),
+                "error": f"{type(failure.value).__name__}: {failure.value}",
+            }
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

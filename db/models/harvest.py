@@ -113,7 +113,8 @@ class DiscoveredLink(Base):
     portal_id: Mapped[str] = mapped_column(ForeignKey("portals.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
-    reason: Mapped[str] = mapped_column(String(32))  # no_body | no_year | not_parsed
+    reason: Mapped[str] = mapped_column(String(32))  # no_body | no_year | not_parsed | not_fetched
+    body_id: Mapped[str | None] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))  # when known
     year: Mapped[int | None] = mapped_column(Integer)
     list_date: Mapped[str | None] = mapped_column(String(10))
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,7 +10,15 @@ from functools import lru_cache
 
 from crawler.parsing.templates import TABLES
 from demo.portal.model import PlannedReport
-from demo.reportgen import ReportSpec, expected_cells, random_spec, render_docx, render_html, render_pdf
+from demo.reportgen import (
+    ReportSpec,
+    expected_cells,
+    random_spec,
+    render_docx,
+    render_html,
+    render_pdf,
+    shift_years,
+)
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -18,6 +26,13 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 @lru_cache(maxsize=8192)
 def report_spec(report: PlannedReport, site: str, *, edited: bool = False) -> ReportSpec:
     """The report's content; the edited version corrects the tables of an inconsistent original."""
+    problems = None
+    if report.problems_from is not None:
+        source = report.problems_from
+        text = report_spec(source, site).sections.get("problems") or ""
+        for old, new in ((source.body.name, report.body.name), (source.body.short, report.body.short)):
+            text = text.replace(old, new)
+        problems = shift_years(text, report.year - source.year)
     spec = random_spec(
         random.Random(report.content_seed),
         template=report.template,
@@ -26,6 +41,7 @@ def report_spec(report: PlannedReport, site: str, *, edited: bool = False) -> Re
         blank=report.blank,
         consistent=report.consistent or edited,
         site=site,
+        problems_text=problems,
     )
     return replace(spec, title=report.title, publish_date=report.published.date())
 

@@ -131,6 +131,10 @@ def build_manifest(site: Site, base: str) -> dict[str, Any]:
             for key in [special["unattributed"]]
         ],
         "title_lacks_body": [r["key"] for r in reports if not r["title_names_body"]],
+        # Section 五 repeated from the same body's first year (years shifted), and shared by two bodies.
+        "stale": [{"key": key, "repeats": source} for key, source in site.plan.stale],
+        "rewritten": special.get("rewritten"),
+        "copied": [{"key": key, "copies": source} for key, source in site.plan.copied],
         "failures": failures,
         "blocked": [
             {

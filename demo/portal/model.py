@@ -71,6 +71,9 @@ class PlannedReport:
     word_pasted: bool = True
     split_tables: bool = False
     one_table: bool = True
+    # Section 五 reused from another report (the same body's earlier year, or another body's same year),
+    # with its years shifted and the other body's name replaced: the copying the similarity rules find.
+    problems_from: PlannedReport | None = None
 
     @property
     def late(self) -> bool:

@@ -49,6 +49,8 @@ class Plan:
     missing: list[tuple[Body, int]]
     fillers: dict[tuple[str, str], list[Filler]]  # (portal id, column key) -> its fillers, in no order
     special: dict[str, str] = field(default_factory=dict)  # planted case -> report key
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (report key, key of the year it repeats)
+    copied: list[tuple[str, str]] = field(default_factory=list)  # (report key, key of the other body's report)
 
     def of_portal(self, portal_id: str) -> list[PlannedReport]:
         return [r for r in self.reports if r.body.portal == portal_id]
@@ -197,11 +199,44 @@ def _plant(plan: Plan, picker: _Picker, reports: dict[str, PlannedReport]) -> No
         report = picker.pick(portal)
         put(mode, replace(report, faults=(mode,), fmt="pdf" if mode == "oversize" else "html"))
 
+    _plant_copies(plan, picker, reports)
+
     # Every format appears at least once on a page that answers normally.
     for fmt, portal in (("pdf", "trs-xian"), ("docx", "hanweb-shi"), ("html+pdf", "gd-qu"), ("html+docx", "trs-xian")):
         if not any(r.fmt == fmt and not r.faults for r in reports.values()):
             report = picker.pick(portal)
             put(f"format_{fmt}", replace(report, fmt=fmt))
+
+
+def _plant_copies(plan: Plan, picker: _Picker, reports: dict[str, PlannedReport]) -> None:
+    """A department that files its first year's section 五 again with the years changed (every later year
+    it can), a department whose texts are all its own (the control), and two townships sharing one year's
+    text. A site too small to hold them (a few bodies and years) goes without."""
+
+    def clean(r: PlannedReport) -> bool:
+        return not r.faults and r.key not in picker.used
+
+    try:
+        stale_body = picker.pick("trs-xian", lambda r: r.body.kind == "department" and clean(r)).body
+        own = sorted((r for r in reports.values() if r.body.id == stale_body.id), key=lambda r: r.year)
+        for report in own[1:]:
+            if clean(report):
+                reports[report.key] = replace(report, problems_from=own[0])
+                picker.used.add(report.key)
+                plan.stale.append((report.key, own[0].key))
+        control = picker.pick("trs-xian", lambda r: r.body.kind == "department" and r.body.id != stale_body.id)
+        plan.special["rewritten"] = control.body.id
+        original = picker.pick("hanweb-shi", lambda r: r.body.kind == "township" and clean(r))
+        copy = picker.pick(
+            "hanweb-shi",
+            lambda r: (
+                r.body.kind == "township" and r.year == original.year and r.body.id != original.body.id and clean(r)
+            ),
+        )
+    except ValueError:
+        return
+    reports[copy.key] = replace(copy, problems_from=original)
+    plan.copied.append((copy.key, original.key))
 
 
 def _fillers(

@@ -12,6 +12,7 @@ from monitor.rules import (  # noqa: F401
     missing_report,
     missing_section,
     missing_table,
+    report_not_fetched,
     stock_flow,
     unit_missing,
     unreachable_portal,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from monitor.context import ReportFacts
 
+ATTACHMENT_NOT_FETCHED = "ATTACHMENT_NOT_FETCHED"
+
 
 def judged(report: ReportFacts) -> bool:
-    """Only a document read as a report can lack a table or a section; an unreadable one is flagged
-    UNREADABLE_REPORT instead, never accused of missing content."""
-    return report.readable
+    """Only a whole document read as a report can lack a table or a section. An unreadable one, or one
+    whose attachment could not be fetched, is flagged UNREADABLE_REPORT instead, never accused of
+    missing content that may sit in the part nobody could read."""
+    return report.readable and not report.problems(ATTACHMENT_NOT_FETCHED)

@@ -37,6 +37,8 @@ class MissingReport(Rule):
             body = ctx.bodies[expectation.body_id]
             if not expectation.due_passed or ctx.report(body.id, expectation.year) is not None:
                 continue
+            if (body.id, expectation.year) in ctx.unfetched:
+                continue  # listed but not fetched: REPORT_NOT_FETCHED says so
             if ctx.now < expectation.deadline.late_from() + grace or body.portal_id is None:
                 continue
             runs = ctx.runs.get(body.portal_id, [])

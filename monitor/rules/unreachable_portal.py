@@ -23,7 +23,7 @@ class UnreachablePortal(Rule):
             body = ctx.bodies[expectation.body_id]
             if not expectation.due_passed or body.portal_id is None:
                 continue
-            if ctx.report(body.id, expectation.year) is not None:
+            if ctx.report(body.id, expectation.year) is not None or (body.id, expectation.year) in ctx.unfetched:
                 continue
             runs = ctx.runs.get(body.portal_id, [])
             if not runs or runs[0].status not in COULD_NOT_LOOK:

@@ -1,5 +1,6 @@
 """UNREADABLE_REPORT: a report was found but its document could not be read (scanned, corrupt, legacy
-format without a converter): its contents are unknown and must be checked by a person."""
+format without a converter), or an attached file of it could not be fetched: its contents are unknown
+and must be checked by a person."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from db.models import Severity
 from monitor.context import Context
 from monitor.rules import basis
 from monitor.rules.base import Finding, Rule, register
+from monitor.rules.completeness import ATTACHMENT_NOT_FETCHED
 
 
 @register
@@ -20,6 +22,16 @@ class UnreadableReport(Rule):
 
     def evaluate(self, ctx: Context) -> Iterator[Finding]:
         for report in ctx.scoped_reports():
+            missing = report.problems(ATTACHMENT_NOT_FETCHED)
+            if report.readable and missing:
+                yield self.finding(
+                    report.body_id,
+                    report.year,
+                    f"{len(missing)} attached file(s) of the report could not be fetched; what they hold is unknown",
+                    {"parse_state": report.parse_state, "attachments": missing[:10], "url": report.url},
+                    report_id=report.id,
+                )
+                continue
             if report.readable:
                 continue
             problems = [p for p in report.parsed.get("problems") or [] if p.get("code")]

@@ -134,8 +134,14 @@ def test_every_report_is_found_once_with_body_year_and_date(harvest: Harvest) ->
 
 def test_unattributed_links_are_kept_for_the_operator(harvest: Harvest) -> None:
     with harvest.database.session() as s:
-        links = {(d.url, d.reason) for d in s.scalars(select(DiscoveredLink))}
-    assert links == {(u["url"], "no_body") for u in harvest.manifest["unattributed"]}
+        links = [(d.url, d.reason, d.body_id, d.year) for d in s.scalars(select(DiscoveredLink))]
+    assert {(url, reason) for url, reason, _, _ in links if reason != "not_fetched"} == {
+        (u["url"], "no_body") for u in harvest.manifest["unattributed"]
+    }
+    # A listed report that could not be fetched is kept with its body and year: "not fetched", not "missing".
+    failed = _failed_reports(harvest.manifest)
+    expected = {(r["url"], r["body"], r["year"]) for r in harvest.manifest["reports"] if r["key"] in failed}
+    assert {(url, body, year) for url, reason, body, year in links if reason == "not_fetched"} == expected
 
 
 def test_every_failure_mode_ends_in_its_recorded_state(harvest: Harvest) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Flag
+from db.models import Flag, Report
 from db.session import Database
 from monitor.checks import run_checks
 from monitor.rules.arithmetic import Arithmetic
@@ -86,6 +86,20 @@ def test_an_unreadable_document_is_flagged_as_such_not_as_missing_content(world:
     add_report(world, "a", "通知公告\n关于开展2026年春季植树活动的通知\n", year=2026)
     assert flags(world, UnreadableReport()) == {("UNREADABLE_REPORT", "a", 2026, "")}
     assert flags(world, MissingTable()) == set()
+
+
+def test_a_report_whose_attachment_failed_is_not_accused_of_missing_tables(world: Database) -> None:
+    """The page held the sections; the tables were in a PDF that could not be fetched."""
+    report = spec(9, 2022)
+    report.tables = {name: None for name in report.tables}
+    report_id = add_report(world, "a", report)
+    with world.session() as s:
+        row = s.get(Report, report_id)
+        problem = {"code": "ATTACHMENT_NOT_FETCHED", "message": "t.pdf: timeout", "where": "http://127.0.0.1:9/t.pdf"}
+        row.parsed = {**row.parsed, "problems": [*row.parsed["problems"], problem]}
+    assert flags(world, MissingTable()) == set()
+    assert flags(world, UnreadableReport()) == {("UNREADABLE_REPORT", "a", 2022, "")}
+    assert evidence(world, "UNREADABLE_REPORT", "a")["attachments"][0]["where"] == "http://127.0.0.1:9/t.pdf"
 
 
 @pytest.mark.parametrize(

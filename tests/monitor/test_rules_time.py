@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import Fetch, FetchOutcome, Flag, RunStatus
+from db.models import DiscoveredLink, Fetch, FetchOutcome, Flag, RunStatus
 from db.session import Database
 from monitor.checks import run_checks
 from monitor.context import CheckSettings
@@ -15,6 +15,7 @@ from monitor.deadlines import CHINA_TZ
 from monitor.rules.edited_after_publication import EditedAfterPublication
 from monitor.rules.late_report import LateReport
 from monitor.rules.missing_report import MissingReport
+from monitor.rules.report_not_fetched import ReportNotFetched
 from monitor.rules.unreachable_portal import UnreachablePortal
 from tests.monitor.builders import NOW, add_report, crawled, edit_tables, registry, spec
 
@@ -106,6 +107,35 @@ def test_a_blocked_portal_is_unreachable_not_a_missing_report(world: Database) -
         ("UNREACHABLE_PORTAL", "gov", 2023, ""),
         ("UNREACHABLE_PORTAL", "gov", 2024, ""),
     }
+
+
+def test_a_listed_report_that_could_not_be_fetched_is_not_called_missing(world: Database) -> None:
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    run = crawled(world, RunStatus.PARTIAL, datetime(2025, 5, 1, tzinfo=UTC))
+    add_report(world, "gov", spec(5, 2023), published=date(2024, 3, 1))
+    with world.session() as s:
+        for body, year in (("dept", 2024), ("gov", 2023)):  # gov 2023 was fetched before: no flag
+            s.add(
+                DiscoveredLink(
+                    portal_id="p",
+                    url=f"http://127.0.0.1:9/{body}/{year}.html",
+                    title=f"{body}局{year}年政府信息公开工作年度报告",
+                    reason="not_fetched",
+                    body_id=body,
+                    year=year,
+                    first_seen=now,
+                    last_seen=now,
+                    crawl_run_id=run,
+                )
+            )
+    assert open_flags(world, MissingReport(), ReportNotFetched(), UnreachablePortal(), now=now) == {
+        ("REPORT_NOT_FETCHED", "dept", 2024, ""),
+        ("MISSING_REPORT", "dept", 2023, ""),
+        ("MISSING_REPORT", "gov", 2024, ""),
+    }
+    with world.session() as s:
+        flag = s.scalars(select(Flag).where(Flag.rule == "REPORT_NOT_FETCHED")).one()
+    assert flag.evidence["links"][0]["url"] == "http://127.0.0.1:9/dept/2024.html"
 
 
 def test_an_edit_after_publication_and_deadline(world: Database) -> None:
