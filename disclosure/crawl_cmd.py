@@ -50,13 +50,15 @@ def crawl_portals(
 ) -> list[int]:
     """Crawl with a live progress table; returns the run ids."""
     with Live(_progress_table(CrawlProgress()), console=console, refresh_per_second=4, transient=False) as live:
-        return run_crawl(
+        runs = run_crawl(
             config,
             portal_ids,
             overrides=overrides,
             trigger=trigger,
             on_progress=lambda progress: live.update(_progress_table(progress)),
         )
+    console.print()
+    return runs
 
 
 def print_crawl_summary(database: Database, run_ids: list[int]) -> None:

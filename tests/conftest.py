@@ -14,9 +14,10 @@ from sqlalchemy import create_engine, text
 
 from db import migrate
 from db.session import Database
+from demo import SEED_REPORTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = FIXTURES / "seeds"
+SEEDS = SEED_REPORTS  # the five real reports, shipped with the demo
 REPO = Path(__file__).resolve().parent.parent
 
 REQUIRE_SERVICES = os.environ.get("DISCLOSURE_REQUIRE_SERVICES") == "1"

@@ -143,6 +143,20 @@ def test_spec_fills_exactly_the_cells_the_template_expects(template: str) -> Non
             assert tuple(_cells(spec, table)[row]) == cols
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_following_year_continues_carried_applications_and_documents_in_force(seed: int) -> None:
+    first = _spec(seed, "2021", year=2021, size="large")
+    second = _spec(seed + 100, "2021", year=2022, size="large", follows=first)
+    before, after = expected_cells(first), expected_cells(second)
+    for col, (state, forward) in before["applications"]["carried_forward"].items():
+        assert state == "number"
+        assert after["applications"]["carried_over"][col] == (state, forward)  # R5
+    for row in ("rules", "normative_docs"):
+        last = before["active_disclosure"][row]["in_force"][1]
+        issued, repealed, in_force = (after["active_disclosure"][row][c][1] for c in ("issued", "repealed", "in_force"))
+        assert in_force == last + issued - repealed  # R6
+
+
 def test_same_seed_same_spec_other_seed_other_spec() -> None:
     assert _spec(11, "2019", blank="some", dash_rate=0.2) == _spec(11, "2019", blank="some", dash_rate=0.2)
     assert _spec(11) != _spec(12)

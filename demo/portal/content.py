@@ -42,6 +42,7 @@ def report_spec(report: PlannedReport, site: str, *, edited: bool = False) -> Re
         consistent=report.consistent or edited,
         site=site,
         problems_text=problems,
+        follows=report_spec(report.previous, site) if report.previous is not None else None,
     )
     return replace(spec, title=report.title, publish_date=report.published.date())
 

@@ -74,6 +74,9 @@ class PlannedReport:
     # Section 五 reused from another report (the same body's earlier year, or another body's same year),
     # with its years shifted and the other body's name replaced: the copying the similarity rules find.
     problems_from: PlannedReport | None = None
+    # The same body's report of the year before: its carried-forward applications and documents in force
+    # are where this report's tables start (R5, R6).
+    previous: PlannedReport | None = None
 
     @property
     def late(self) -> bool:

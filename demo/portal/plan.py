@@ -74,9 +74,18 @@ def make_plan(rng: random.Random, tree: Tree, years: Sequence[int], pages_scale:
     plan = Plan(reports=[], missing=[], fillers={})
     picker = _Picker(rng, reports)
     _plant(plan, picker, reports)
+    _chain_years(reports)
     plan.reports = sorted(reports.values(), key=lambda r: (r.body.portal, r.published, r.key))
     plan.fillers = _fillers(rng, tree, plan, years, pages_scale)
     return plan
+
+
+def _chain_years(reports: dict[str, PlannedReport]) -> None:
+    """Link each report to its body's report of the year before, once every planted change is made."""
+    for report in sorted(reports.values(), key=lambda r: r.year):
+        previous = reports.get(f"{report.body.id}/{report.year - 1}")
+        if previous is not None:
+            reports[report.key] = replace(report, previous=previous)
 
 
 def _report(rng: random.Random, body: Body, year: int) -> PlannedReport:

@@ -55,8 +55,12 @@ def random_spec(
     size: str | None = None,
     blank_table: str | None = None,
     site: str | None = None,
+    follows: ReportSpec | None = None,
 ) -> ReportSpec:
     """A plausible report: prose from phrase banks, tables that satisfy R1–R4 unless `consistent` is False.
+
+    `follows`: the same body's report of the year before; applications carried over (R5) and documents in
+    force (R6) continue from what it printed.
 
     `blank`: "some" leaves some zero cells empty, "all" leaves one whole table empty (`blank_table`, or one
     drawn at random). `dash_rate`: share of zero cells written as a dash instead. `size`: zero (every count
@@ -74,11 +78,13 @@ def random_spec(
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
 
+    before = _printed_numbers(follows)
     values = {
         "active_disclosure": _active_values(rng, definition, size),
-        "applications": _application_values(rng, definition, size),
+        "applications": _application_values(rng, definition, size, before.get("applications", {})),
         "reviews_litigation": _review_values(rng, definition, size),
     }
+    _continue_stock(values["active_disclosure"], before.get("active_disclosure", {}))
     facts = _facts(rng, definition, values, who, year)
     if blank == "all":
         blank_table = blank_table or rng.choice(tuple(values))
@@ -165,8 +171,35 @@ def _spread(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     return out
 
 
-def _application_values(rng: random.Random, definition: Template, size: str) -> dict[str, dict[str, Value]]:
-    """Table 三 built so that R1 (per column), R2 (per row) and R3 (per column) hold."""
+def _printed_numbers(spec: ReportSpec | None) -> dict[str, dict[str, dict[str, int]]]:
+    """table -> row -> col -> the whole number a report printed (blanks, dashes and text left out)."""
+    if spec is None:
+        return {}
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for table, rows in expected_cells(spec).items():
+        for row, cols in rows.items():
+            for col, (state, value) in cols.items():
+                if state == "number" and value is not None and float(value).is_integer():
+                    out.setdefault(table, {}).setdefault(row, {})[col] = int(value)
+    return out
+
+
+def _continue_stock(rows: dict[str, dict[str, Value]], before: dict[str, dict[str, int]]) -> None:
+    """R6: documents in force = last year's in force + issued − repealed (2021 format, where it has them)."""
+    for row, cells in rows.items():
+        last = before.get(row, {}).get("in_force")
+        if last is None or not {"issued", "repealed", "in_force"} <= set(cells):
+            continue
+        issued = int(cells["issued"])
+        repealed = min(int(cells["repealed"]), last + issued)
+        cells["repealed"], cells["in_force"] = repealed, last + issued - repealed
+
+
+def _application_values(
+    rng: random.Random, definition: Template, size: str, before: dict[str, dict[str, int]] | None = None
+) -> dict[str, dict[str, Value]]:
+    """Table 三 built so that R1 (per column), R2 (per row) and R3 (per column) hold; the applications
+    carried over are what `before` (last year's table) carried forward, where it printed a number."""
     r1, r2, r3 = (_equation(definition, i) for i in ("R1", "R2", "R3"))
     new_key, carried_key = r1.left
     total_row = r3.left[0]
@@ -181,6 +214,7 @@ def _application_values(rng: random.Random, definition: Template, size: str) -> 
     rows: dict[str, dict[str, Value]] = {key: {} for key in definition.expected_cells("applications")}
     for col, fresh in zip(parts, new, strict=True):
         carried = rng.randint(0, max(1, fresh // 10)) if size == "large" and rng.random() < 0.3 else 0
+        carried = (before or {}).get(forward_key, {}).get(col, carried)
         forward = rng.randint(0, max(1, (fresh + carried) // 10)) if fresh and rng.random() < 0.3 else 0
         handled = _spread(rng, fresh + carried - forward, outcome_weights)
         rows[new_key][col], rows[carried_key][col], rows[forward_key][col] = fresh, carried, forward

@@ -40,6 +40,7 @@ class Rule:
     version: ClassVar[int] = 1
     title: ClassVar[str]  # one line for people: what the rule flags
     basis: ClassVar[str]  # the regulation or format behind it
+    establishes_fault: ClassVar[bool] = True  # False: the flag says "we could not look", not "they failed"
 
     def evaluate(self, ctx: Any) -> Iterator[Finding]:
         raise NotImplementedError

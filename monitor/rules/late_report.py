@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import Fetch, FetchOutcome, Severity
+from db.models import CrawlRun, Fetch, FetchOutcome, RunStatus, Severity
 from monitor.context import Context, ReportFacts
 from monitor.deadlines import Deadline
 from monitor.rules import basis
 from monitor.rules.base import Finding, Rule, register
 
 LOOKS = (FetchOutcome.OK, FetchOutcome.NOT_MODIFIED)
+FINISHED_LOOKS = (RunStatus.OK, RunStatus.PARTIAL)
 
 
 @register
@@ -46,6 +47,8 @@ class LateReport(Rule):
                     message,
                     {"deadline": deadline.as_evidence(), "days_late": days, **dates, "date_conflict": bool(conflict)},
                     report_id=report.id,
+                    # The page also shows an on-time date: a person must tell which one is true.
+                    severity=Severity.MEDIUM if conflict else None,
                 )
             elif report.publish_date is not None:
                 absent = self._looked_before_first_seen(ctx, report, deadline)
@@ -73,14 +76,18 @@ class LateReport(Rule):
         late_from = deadline.late_from()
         if body.portal_id is None or report.first_seen < late_from:
             return []
+        # Only crawls that had ended before the first sighting: the run that found the report fetched its
+        # list pages a moment before storing it, which proves nothing.
         rows = ctx.session.execute(
             select(Fetch.url, Fetch.fetched_at, Fetch.sha256, Fetch.warc_file, Fetch.warc_offset)
+            .join(CrawlRun, CrawlRun.id == Fetch.crawl_run_id)
             .where(
                 Fetch.portal_id == body.portal_id,
                 Fetch.kind.in_(["list", "api"]),
                 Fetch.outcome.in_(LOOKS),
                 Fetch.fetched_at >= late_from,
-                Fetch.fetched_at < report.first_seen,
+                CrawlRun.status.in_(FINISHED_LOOKS),
+                CrawlRun.finished_at < report.first_seen,
             )
             .order_by(Fetch.fetched_at)
             .limit(20)

@@ -17,6 +17,7 @@ class ReportNotFetched(Rule):
     severity = Severity.MEDIUM
     title = "A listed report could not be fetched; its contents are unknown"
     basis = "Evidence rule: a failed download proves nothing about the report"
+    establishes_fault = False
 
     def evaluate(self, ctx: Context) -> Iterator[Finding]:
         for (body_id, year), links in sorted(ctx.unfetched.items()):

@@ -17,6 +17,7 @@ class UnreachablePortal(Rule):
     severity = Severity.MEDIUM
     title = "The portal could not be crawled, so a missing report cannot be established"
     basis = "Evidence rule: a blocked or unanswered crawl proves nothing about publication"
+    establishes_fault = False
 
     def evaluate(self, ctx: Context) -> Iterator[Finding]:
         for expectation in ctx.expectations():

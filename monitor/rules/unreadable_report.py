@@ -19,6 +19,7 @@ class UnreadableReport(Rule):
     severity = Severity.MEDIUM
     title = "The report's document could not be read; its contents are unknown"
     basis = basis.ARTICLE_50
+    establishes_fault = False
 
     def evaluate(self, ctx: Context) -> Iterator[Finding]:
         for report in ctx.scoped_reports():

@@ -67,6 +67,7 @@ def add_report(
     seen: datetime = NOW,
     url: str | None = None,
     year: int | None = None,
+    also_dated: list[dict[str, str]] | None = None,
 ) -> int:
     """Store a report as the crawler would: parse its text rendering, keep it as a version."""
     text = render_text(report) if isinstance(report, ReportSpec) else report
@@ -80,7 +81,7 @@ def add_report(
             s.flush()
         candidates = (
             [{"date": published.isoformat(), "source": "meta", "raw": published.isoformat()}] if published else []
-        )
+        ) + (also_dated or [])
         stored = store_report(
             s,
             FoundReport(

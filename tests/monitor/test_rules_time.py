@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import DiscoveredLink, Fetch, FetchOutcome, Flag, RunStatus
+from db.models import CrawlRun, DiscoveredLink, Fetch, FetchOutcome, Flag, RunStatus
 from db.session import Database
 from monitor.checks import run_checks
 from monitor.context import CheckSettings
@@ -49,6 +49,16 @@ def test_the_deadline_day_is_on_time_the_next_day_is_late(world: Database) -> No
     assert "第四十九条" in flag.evidence["deadline"]["source"]
 
 
+def test_a_late_date_contradicted_by_an_on_time_date_is_flagged_for_a_person_to_decide(world: Database) -> None:
+    visible = {"date": "2025-01-22", "source": "catalogue", "raw": "2025-01-22"}
+    add_report(world, "dept", spec(1, 2024), published=date(2025, 7, 19), also_dated=[visible])
+    assert open_flags(world, LateReport()) == {("LATE_REPORT", "dept", 2024, "")}
+    with world.session() as s:
+        flag = s.scalars(select(Flag)).one()
+    assert (str(flag.severity), flag.evidence["date_conflict"], flag.evidence["days_late"]) == ("medium", True, 169)
+    assert "catalogue says 2025-01-22" in flag.message
+
+
 def test_a_report_dated_on_time_but_first_seen_after_earlier_crawls_missed_it(world: Database) -> None:
     deadline_passed = datetime(2025, 2, 1, 0, 0, tzinfo=CHINA_TZ)
     run = crawled(world, RunStatus.OK, deadline_passed + timedelta(days=3))
@@ -74,6 +84,29 @@ def test_a_report_dated_on_time_but_first_seen_after_earlier_crawls_missed_it(wo
         flag = s.scalars(select(Flag).where(Flag.subject == "backdated", Flag.body_id == "dept")).one()
     assert flag.evidence["absent_in"][0]["url"] == "http://127.0.0.1:9/nb/index.html"
     assert flag.evidence["publish_date"] == "2025-01-20"
+
+
+def test_the_crawl_that_first_finds_a_report_is_no_proof_of_its_absence(world: Database) -> None:
+    """A first crawl long after the deadline fetches the list page, then stores the report it lists."""
+    start = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    with world.session() as s:
+        run = CrawlRun(portal_id="p", status=RunStatus.OK, started_at=start, finished_at=start + timedelta(minutes=5))
+        s.add(run)
+        s.flush()
+        s.add(
+            Fetch(
+                crawl_run_id=run.id,
+                portal_id="p",
+                url="http://127.0.0.1:9/nb/index.html",
+                outcome=FetchOutcome.OK,
+                fetched_at=start + timedelta(seconds=10),
+                kind="list",
+                sha256="0" * 64,
+                status_code=200,
+            )
+        )
+    add_report(world, "dept", spec(5, 2024), published=date(2025, 1, 20), seen=start + timedelta(minutes=1))
+    assert open_flags(world, LateReport(), now=datetime(2026, 11, 2, tzinfo=UTC)) == set()
 
 
 def test_missing_report_needs_a_crawl_after_the_deadline(world: Database) -> None:

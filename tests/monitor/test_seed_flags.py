@@ -10,17 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from demo import SAMPLE_REGISTRY
+from demo.run import SEED_BODIES
 from disclosure.app import app
 from tests.conftest import SEEDS
 
 runner = CliRunner()
-SEED_BODIES = {
-    "antai-2020": "antai",
-    "nankou-2020": "nankou",
-    "taipingzhuang-2019": "taipingzhuang",
-    "langao-2020": "langao-county",
-    "yima-2020": "yima",
-}
 
 
 def run(data_dir: Path, *args: str) -> str:
@@ -35,7 +29,7 @@ def flags(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, 
     run(data, "db", "upgrade")
     run(data, "registry", "import", str(SAMPLE_REGISTRY))
     for name, body in SEED_BODIES.items():
-        run(data, "ingest", str(SEEDS / f"{name}.txt"), "--body", body)
+        run(data, "ingest", str(SEEDS / name), "--body", body)
     run(data, "check")
     second = run(data, "check")
     assert "0 new, 0 reopened, 0 resolved, 0 updated" in second
