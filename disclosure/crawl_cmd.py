@@ -144,9 +144,12 @@ def reports_cmd(
     body: str | None = typer.Option(None, "--body", help="Only this body"),
     year: int | None = typer.Option(None, "--year", help="Only this report year"),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array"),
-    unattributed: bool = typer.Option(False, "--unattributed", help="List report links no body was found for"),
+    unattributed: bool = typer.Option(
+        False, "--unattributed", help="List report links that matched no body, or could not be fetched or parsed"
+    ),
 ) -> None:
-    """List stored reports (or, with --unattributed, report links that matched no registered body)."""
+    """List stored reports (or, with --unattributed, report links kept without a report: no body matched,
+    no year, or the page could not be fetched or parsed)."""
     database = open_database(settings())
     if unattributed:
         with database.session() as session:
@@ -156,6 +159,7 @@ def reports_cmd(
                     "url": d.url,
                     "title": d.title,
                     "reason": d.reason,
+                    "body": d.body_id,
                     "year": d.year,
                     "first_seen": d.first_seen.isoformat(),
                     "last_seen": d.last_seen.isoformat(),
