@@ -127,6 +127,10 @@ def _decode_undeclared(data: bytes, weak: tuple[str, str] | None) -> tuple[bytes
     text = _strict(data, "utf-8")
     if text is not None:
         codec, how, utf8 = "utf-8", "the bytes are valid UTF-8", data
+    elif (text := _chinese_gb18030(data)) is not None:
+        # The encoding of nearly every undeclared Chinese page that is not UTF-8; checking it first
+        # spares a statistical detection that costs ten times the parse.
+        codec, how, utf8 = "gb18030", "the bytes are valid GB18030 Chinese text", text.encode("utf-8")
     else:
         codec = _detect(data) or (weak[0] if weak else "utf-8")
         how = "charset detection"
@@ -139,6 +143,19 @@ def _decode_undeclared(data: bytes, weak: tuple[str, str] | None) -> tuple[bytes
     else:
         problems = []
     return utf8, problems + _damage(text, codec)
+
+
+def _chinese_gb18030(data: bytes) -> str | None:
+    """The text if the bytes decode strictly as GB18030 and the non-ASCII part is mostly CJK."""
+    text = _strict(data, "gb18030")
+    if text is None:
+        return None
+    wide = len(text) - len(text.encode("ascii", "ignore"))
+    cjk = wide - len(_ASCII_OR_CJK.sub("", text))  # what is left is the wide characters that are not CJK
+    return text if wide and cjk >= 0.8 * wide else None
+
+
+_ASCII_OR_CJK = re.compile("[\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
 
 
 def _mismatch(declared: str, source: str, used: str, how: str) -> Problem:
@@ -163,8 +180,9 @@ def _parser() -> etree.HTMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
         # Comments go at parse time, Word's <!--[if gte mso 9]>...<![endif]--> and downlevel <![if ...]> with them.
+        # The ids collected tell the walk whether any element can be a known container by its id.
         parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=True
         )
         _local.parser = parser
     return parser
@@ -186,6 +204,9 @@ def _parse(utf8: bytes) -> etree._Element:
 _PLAIN = 1  # a block boundary and nothing else (p, li, ...): the common case, kept on the fast path
 _BLOCK, _HEADING, _SKIP, _TABLE, _ROW, _CELL, _BR, _HEADTAG, _DESCEND, _NAVTAG, _ANCHOR = (1 << i for i in range(1, 12))
 _LINK, _NAV, _RECORD, _OPENCELL = (1 << i for i in range(12, 16))
+_CELLTAG = _BLOCK | _DESCEND | _CELL  # td, th: handled in the walk's own loop, as are their common ends
+_CELL_OPENED = _CELLTAG | _RECORD | _OPENCELL
+_ROWTAG = _BLOCK | _ROW
 
 
 def _tag_flags() -> dict[object, int]:
@@ -249,14 +270,17 @@ _R_START, _R_END, _R_GOOD, _R_RAW, _R_BEST, _R_BEST_GOOD, _R_DESCEND, _R_RANK, _
 class _Table:
     """A <table> being read: where its stream starts and the stream slice of each cell, row by row."""
 
-    __slots__ = ("cell_start", "nested", "record_mark", "rows", "start")
+    __slots__ = ("cell_start", "grid", "known_mark", "nested", "record_mark", "rows", "start", "whole")
 
-    def __init__(self, start: int, record_mark: int) -> None:
+    def __init__(self, start: int, record_mark: int, known_mark: int) -> None:
         self.start = start
-        self.record_mark = record_mark
+        self.record_mark = record_mark  # the table's own record is the next one
+        self.known_mark = known_mark
         self.rows: list[list[tuple[int, int, str | None, str | None]]] = []
         self.nested = False
         self.cell_start = -1
+        self.whole = False  # read in one go by _read_table, which left its Grid (None: all cells empty)
+        self.grid: Grid | None = None
 
 
 class _Walk:
@@ -278,17 +302,52 @@ class _Walk:
         self.title: str | None = None
         self.first_heading: str | None = None
         self.heading_start = -1
+        self.grid_lines: dict[int, list[str]] = {}  # id of a Grid -> its lines for the metadata finders
 
     def run(self, root: etree._Element) -> None:
-        add = self.stream.append
+        stream = self.stream
+        add = stream.append
+        tables = self.tables
+        records = self.records
+        open_records = self.open_records
+        flags_of = _TAG_FLAGS.get
+        known_ids = _KNOWN_IDS
+        check_ids = _may_have_known_ids(root)
         flags_stack: list[int] = []
         link = nav = good = raw = 0  # open links and navigation parts; readable and all text so far
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             if event == "start":
                 tag = el.tag
-                flags = _TAG_FLAGS.get(tag, 0)
+                flags = flags_of(tag, 0)
                 if flags == _PLAIN:
+                    add(_BREAK)
+                elif not flags:
+                    if check_ids:
+                        eid = el.get("id")
+                        if eid and eid.strip().lower() in known_ids:  # <span id="zoom">, <font id="Zoom">
+                            flags = self._open(el, tag, flags, nav, good, raw)
+                elif flags == _CELLTAG:
+                    cls = el.get("class")
+                    eid = el.get("id")
+                    rank = -1
+                    if cls or eid:
+                        rank, nav_name = _classify(tag, cls, eid)
+                        if nav_name:
+                            flags |= _NAV
+                            nav += 1
+                    if tables and tables[-1].cell_start < 0:
+                        table = tables[-1]
+                        if not table.rows:
+                            table.rows.append([])
+                        table.cell_start = len(stream)
+                        flags |= _OPENCELL
+                    record = [len(stream), -1, good, raw, None, 0, not nav, rank, tag, eid, cls]
+                    records.append(record)
+                    if rank >= 0:
+                        self.known.append(record)
+                    open_records.append(record)
+                    flags |= _RECORD
                     add(_BREAK)
                 elif flags == _ANCHOR:
                     if el.get("href") is None:
@@ -296,28 +355,52 @@ class _Walk:
                     else:
                         flags = _LINK
                         link += 1
-                elif flags:
-                    flags = self._open(walker, el, tag, flags, nav, good, raw)
-                    if flags & _SKIP:
+                else:
+                    flags = self._open(el, tag, flags, nav, good, raw)
+                    if flags == _SKIP:
+                        walker.skip_subtree()
                         flags_stack.append(_SKIP)
                         continue
-                    link += bool(flags & _LINK)
                     nav += bool(flags & _NAV)
-                else:
-                    eid = el.get("id")
-                    if eid and eid.strip().lower() in _KNOWN_IDS:  # <span id="zoom">, <font id="Zoom">
-                        flags = self._open(walker, el, tag, flags, nav, good, raw)
+                    if flags & _TABLE:
+                        read = _read_table(el, check_ids)
+                        if read is not None:
+                            # A plain data table, read whole: its Grid waits for the table's end.
+                            walker.skip_subtree()
+                            table = tables[-1]
+                            table.grid, amount, lines = read
+                            table.whole = True
+                            if table.grid is not None:
+                                self.grid_lines[id(table.grid)] = lines
+                            raw += amount
+                            if not link and not nav:
+                                good += amount
                 flags_stack.append(flags)
                 text = el.text
             else:
                 flags = flags_stack.pop()
-                if flags == _PLAIN:
+                if not flags:
+                    pass
+                elif flags == _PLAIN:
                     add(_BREAK)
+                elif flags == _CELL_OPENED:
+                    table = tables[-1]
+                    table.rows[-1].append((table.cell_start, len(stream), el.get("colspan"), el.get("rowspan")))
+                    table.cell_start = -1
+                    add(_BREAK)
+                    record = open_records.pop()
+                    record[_R_END] = len(stream)
+                    record_good = record[_R_GOOD] = good - record[_R_GOOD]
+                    record[_R_RAW] = raw - record[_R_RAW]
+                    if open_records and record[_R_DESCEND]:
+                        parent = open_records[-1]
+                        if record_good > parent[_R_BEST_GOOD]:
+                            parent[_R_BEST] = record
+                            parent[_R_BEST_GOOD] = record_good
                 elif flags == _LINK:
                     link -= 1
-                elif flags and flags != _SKIP:
+                elif flags != _SKIP:
                     self._close(el, flags, good, raw)
-                    link -= bool(flags & _LINK)
                     nav -= bool(flags & _NAV)
                 text = el.tail
             if text:
@@ -327,13 +410,10 @@ class _Walk:
                     if not link and not nav:
                         good += len(text)
 
-    def _open(
-        self, walker: etree.iterwalk, el: etree._Element, tag: str, flags: int, nav: int, good: int, raw: int
-    ) -> int:
-        """Start of an element that is more than a plain block; returns its flags for the end event."""
+    def _open(self, el: etree._Element, tag: str, flags: int, nav: int, good: int, raw: int) -> int:
+        """Start of an element that is more than a plain block; returns its flags for its end (_SKIP: drop it)."""
         stream = self.stream
         if flags & (_SKIP | _HEADTAG):
-            walker.skip_subtree()
             if flags & _HEADTAG:
                 self._read_head(el)
             return _SKIP
@@ -350,7 +430,7 @@ class _Walk:
         if flags & _TABLE:
             if tables:
                 tables[-1].nested = True
-            tables.append(_Table(len(stream), len(self.records)))
+            tables.append(_Table(len(stream), len(self.records), len(self.known)))
         elif flags & _ROW:
             if tables:
                 tables[-1].rows.append([])
@@ -416,28 +496,246 @@ class _Walk:
 
     def _finish_table(self, table: _Table) -> None:
         """Replace a data table's stretch of the stream by its Grid; a layout table's text stays as blocks."""
+        stream = self.stream
+        if table.whole:
+            del stream[table.start :]
+            if table.grid is not None:
+                stream.append(table.grid)
+            self._not_a_container(table)
+            return
         if table.nested:
             return
-        stream = self.stream
         cells = [cell for row in table.rows for cell in row]
+        if len(cells) < 2:
+            return
         texts = [_cell_text(stream[a:b]) for a, b, _, _ in cells]
-        if len(cells) < 2 or any(_is_prose(text) for text in texts):
+        if max(map(len, texts)) >= 200 and any(_is_prose(text) for text in texts):
             return
         loose: list[object] = []  # a caption, or text the markup left between cells
         position = table.start
         for a, b, _, _ in cells:
-            loose.extend(stream[position:a])
+            loose += stream[position:a]
             position = b
-        loose.extend(stream[position:])
+        loose += stream[position:]
         if _joined(loose).replace(_BREAK, "").isspace():
             loose = []
         del stream[table.start :]
-        stream.extend(loose)
+        stream += loose
         if any(texts):
-            stream.append(_grid(table.rows, texts))
-        for record in self.records[table.record_mark :]:
-            record[_R_DESCEND] = False  # the stream slices recorded inside are gone, and data is no container
+            stream.append(_grid([[(c, r) for _, _, c, r in row] for row in table.rows], texts))
+        self._not_a_container(table)
+
+    def _not_a_container(self, table: _Table) -> None:
+        """The stream slices recorded inside a data table are gone, and data is no container.
+
+        Records inside that are closed already are reachable only through `known`; the table's own is still open.
+        """
+        own = self.records[table.record_mark]
+        own[_R_DESCEND] = False
+        own[_R_RANK] = -1
+        for record in self.known[table.known_mark :]:
             record[_R_RANK] = -1
+
+
+def _read_table(table: etree._Element, check_ids: bool) -> tuple[Grid | None, int, list[str]] | None:
+    """A data table whose cells hold only inline text, paragraphs and line breaks, read in one go.
+
+    Returns what the walk would have made of it: its Grid (None when every cell is empty) and the amount of
+    readable text in it; and its lines for the metadata finders (see `_catalogue_lines`). None for any other
+    table (nested tables, links or blocks in cells, text between cells, a prose cell, fewer than two cells,
+    a cell that is a container or navigation...), which the walk then reads element by element. `check_ids`:
+    some element of the page may carry a known container id. Cells are placed as `_grid` places them.
+    """
+    flags_of = _TAG_FLAGS.get
+    rows: list[GridRow] = []
+    covered: dict[int, set[int]] = {}  # row index -> columns taken by cells from rows above
+    to_end: set[int] = set()  # columns taken by rowspan="0" cells, down to the last row
+    open_ended: list[tuple[GridCell, int]] = []  # those cells, whose rowspan is known at the end
+    texts: list[str] = []
+    amount = 0
+    filled = False
+    if not _blank(table.text):
+        return None
+    for part in table:
+        flags = flags_of(part.tag, 0)
+        if flags == _ROWTAG:
+            group: Iterable[etree._Element] = (part,)
+        elif flags == _BLOCK and not _ranked(part) and _blank(part.text):  # thead, tbody, tfoot
+            group = part
+        else:
+            return None
+        for row in group:
+            if flags_of(row.tag, 0) != _ROWTAG or _ranked(row) or not _blank(row.text) or not _blank(row.tail):
+                return None
+            r = len(rows)
+            busy = covered.pop(r, None) if covered else None
+            if to_end:
+                busy = busy | to_end if busy else to_end
+            col = 0
+            cells: list[GridCell] = []
+            for cell in row:
+                if cell.tag not in _CELL_TAGS:
+                    return None
+                text = cell.tail
+                if text and not text.isspace():
+                    return None
+                colspan = rowspan = 1
+                names = cell.keys()  # one call, and no lookups for the attributes a cell has not got
+                if names:
+                    if "class" in names or "id" in names:
+                        cls = cell.get("class")
+                        eid = cell.get("id")
+                        if (cls or eid) and _classify(cell.tag, cls, eid) != (-1, False):
+                            return None
+                    if "colspan" in names:
+                        colspan = max(_span(cell.get("colspan")), 1)
+                    if "rowspan" in names:
+                        rowspan = _span(cell.get("rowspan"))
+                text = cell.text
+                children = len(cell)
+                read = None
+                if children == 1:
+                    # The Word cell, <td><p><span>..</span><o:p></o:p></p></td>. Source whitespace around the
+                    # paragraph makes no line and counts for nothing, so it can be left out.
+                    block = cell[0]
+                    if flags_of(block.tag) == _PLAIN and not (text and text.strip(_HTML_SPACES)):
+                        tail = block.tail
+                        if not (tail and tail.strip(_HTML_SPACES)):
+                            read = _paragraph_pieces(block, check_ids)
+                if read is None and children:
+                    pieces = [_BREAK, text] if text else [_BREAK]
+                    inner = _inline_pieces(cell, pieces, check_ids)
+                    if inner is None:
+                        return None
+                    pieces.append(_BREAK)
+                    read = pieces, inner + (len(text) if text and not text.isspace() else 0)
+                if read is not None:
+                    pieces, inner = read
+                    amount += inner
+                    line = "".join(pieces).strip(_CELL_EDGES)
+                    if _CELL_WORK.search(line) is not None:
+                        line = _cell_text(pieces)
+                elif text:
+                    if not text.isspace():
+                        amount += len(text)
+                    line = text.strip(_CELL_EDGES)
+                    if _CELL_WORK.search(line) is not None:
+                        line = _cell_text((text,))
+                else:
+                    line = ""
+                if line:
+                    filled = True
+                    if len(line) >= 200 and _is_prose(line):
+                        return None
+                if busy:
+                    while col in busy:
+                        col += 1
+                grid_cell = GridCell(line, col, colspan, rowspan)
+                cells.append(grid_cell)
+                texts.append(line)
+                if rowspan == 0:
+                    open_ended.append((grid_cell, r))
+                    to_end.update(range(col, col + colspan))
+                elif rowspan > 1:
+                    for below in range(r + 1, r + rowspan):
+                        covered.setdefault(below, set()).update(range(col, col + colspan))
+                col += colspan
+            rows.append(GridRow(cells))
+        if not _blank(part.tail):
+            return None
+    if len(texts) < 2:
+        return None
+    for grid_cell, r in open_ended:
+        grid_cell.rowspan = max(len(rows) - r, 1)
+    return (Grid(rows) if filled else None), amount, _catalogue_lines(texts)
+
+
+_CELL_TAGS = frozenset(("td", "th"))
+
+
+def _blank(text: str | None) -> bool:
+    """Text between table parts that the walk would drop: none, or whitespace only (which counts for nothing)."""
+    return not text or text.isspace()
+
+
+def _ranked(el: etree._Element) -> bool:
+    cls = el.get("class")
+    eid = el.get("id")
+    return bool(cls or eid) and _classify(el.tag, cls, eid)[0] >= 0
+
+
+def _known_id(el: etree._Element) -> bool:
+    eid = el.get("id")
+    return bool(eid) and eid.strip().lower() in _KNOWN_IDS
+
+
+def _paragraph_pieces(block: etree._Element, check_ids: bool) -> tuple[list[str], int] | None:
+    """The stream of a paragraph of text-only inline elements and line breaks, and its readable amount.
+
+    A flatter `_inline_pieces` for the common case; None for anything else inside.
+    """
+    text = block.text
+    pieces = [text] if text else []
+    amount = len(text) if text and not text.isspace() else 0
+    for el in block:
+        tag = el.tag
+        if len(el) or (check_ids and _known_id(el)):
+            return None
+        if tag in _TAG_FLAGS:
+            if _TAG_FLAGS[tag] != _BR:
+                return None
+            pieces.append(_BREAK)
+        text = el.text
+        if text:
+            pieces.append(text)
+            if not text.isspace():
+                amount += len(text)
+        text = el.tail
+        if text:
+            pieces.append(text)
+            if not text.isspace():
+                amount += len(text)
+    return pieces, amount
+
+
+def _inline_pieces(parent: etree._Element, pieces: list[str], check_ids: bool) -> int | None:
+    """Add the stream of a cell's children to `pieces`, as the walk would; returns their readable amount.
+
+    None if anything but inline elements, paragraphs and line breaks is inside (the walk has more to do).
+    """
+    add = pieces.append
+    flags_of = _TAG_FLAGS.get
+    amount = 0
+    for el in parent:
+        flags = flags_of(el.tag, 0)
+        if flags:
+            if flags == _PLAIN:
+                add(_BREAK)
+            elif flags == _BR:
+                add(_BREAK)
+                flags = 0
+            else:
+                return None
+        elif check_ids and _known_id(el):
+            return None
+        text = el.text
+        if text:
+            add(text)
+            if not text.isspace():
+                amount += len(text)
+        if len(el):
+            inner = _inline_pieces(el, pieces, check_ids)
+            if inner is None:
+                return None
+            amount += inner
+        if flags:
+            add(_BREAK)
+        text = el.tail
+        if text:
+            add(text)
+            if not text.isspace():
+                amount += len(text)
+    return amount
 
 
 def _is_prose(cell: str) -> bool:
@@ -446,6 +744,20 @@ def _is_prose(cell: str) -> bool:
 
 
 _names: dict[tuple[str, str | None, str | None], tuple[int, bool]] = {}  # class/id strings repeat a lot
+
+
+_IDDict = getattr(etree, "_IDDict", None)  # the ids the parser collected: lxml's, not public
+
+
+def _may_have_known_ids(root: etree._Element) -> bool:
+    """Whether some element may carry a known container id, so that inline elements need their id read."""
+    if _IDDict is None:
+        return True
+    try:
+        ids = _IDDict(root)
+    except ValueError:  # no id at all in the page
+        return False
+    return any(name.strip().lower() in _KNOWN_IDS for name in ids)
 
 
 def _classify(tag: str, cls: str | None, eid: str | None) -> tuple[int, bool]:
@@ -497,10 +809,17 @@ def _paragraphs(text: str) -> list[str]:
     return lines
 
 
+_CELL_EDGES = _BREAK + _HTML_SPACES
+_CELL_WORK = re.compile("[\x00 \t\n\r\f]")  # absent from a trimmed cell: it is one line and final
+
+
 def _cell_text(items: Sequence[object]) -> str:
     """A cell as written: inline pieces joined as they are, <br> and block children as "\\n", &nbsp; kept."""
+    text = _joined(items).strip(_CELL_EDGES)  # what the per-line trimming below would drop at the edges anyway
+    if _CELL_WORK.search(text) is None:
+        return text
     lines: list[str] = []
-    for part in _joined(items).split(_BREAK):
+    for part in text.split(_BREAK):
         part = part.strip(_HTML_SPACES)
         if part:
             if "\n" in part:
@@ -514,15 +833,21 @@ def _cell_text(items: Sequence[object]) -> str:
 _MAX_SPAN = 200
 
 
+_SPANS = {str(n): min(n, _MAX_SPAN) for n in range(1000)}
+
+
 def _span(value: str) -> int:
     """colspan/rowspan as browsers read them: leading digits, else 1; 0 is kept (rowspan=0 runs to the end)."""
+    span = _SPANS.get(value)
+    if span is not None:
+        return span
     if value.isdigit() and len(value) < 4:
         return min(int(value), _MAX_SPAN)
     match = re.match(r"\s*(\d{1,6})", value)
     return min(int(match.group(1)), _MAX_SPAN) if match else 1
 
 
-def _grid(rows: list[list[tuple[int, int, str | None, str | None]]], texts: list[str]) -> Grid:
+def _grid(rows: list[list[tuple[str | None, str | None]]], texts: list[str]) -> Grid:
     """Place cells on the true column grid: a column still covered by a rowspan from above is skipped."""
     covered: dict[int, set[int]] = {}  # row index -> columns taken by cells from rows above
     out: list[GridRow] = []
@@ -531,7 +856,7 @@ def _grid(rows: list[list[tuple[int, int, str | None, str | None]]], texts: list
         busy = covered.pop(r, None)
         col = 0
         cells: list[GridCell] = []
-        for _, _, colspan_attr, rowspan_attr in row:
+        for colspan_attr, rowspan_attr in row:
             if busy:
                 while col in busy:
                     col += 1
@@ -553,10 +878,10 @@ def _blocks(items: Sequence[object]) -> list[Block]:
     blocks: list[Block] = []
     depth = 0
     start = 0
-    for end in [i for i, item in enumerate(items) if item.__class__ is not str] + [len(items)]:
+    for end in [*_marks(items), len(items)]:
         if end > start:
             heading = depth > 0
-            blocks.extend(Paragraph(text, heading=heading) for text in _paragraphs("".join(items[start:end])))
+            blocks.extend(Paragraph(text, None, heading) for text in _paragraphs("".join(items[start:end])))
         if end < len(items):
             item = items[end]
             if item is _H_OPEN:
@@ -569,14 +894,43 @@ def _blocks(items: Sequence[object]) -> list[Block]:
     return blocks
 
 
-def _lines(blocks: Iterable[Block]) -> list[str]:
+def _marks(items: Sequence[object]) -> list[int]:
+    """Positions of the stream's non-text items (grids, heading markers): few, so found by C-level scans."""
+    kinds = list(map(type, items))
+    marks: list[int] = []
+    for kind in set(kinds):
+        if kind is not str:
+            position = -1
+            for _ in range(kinds.count(kind)):
+                position = kinds.index(kind, position + 1)
+                marks.append(position)
+    marks.sort()
+    return marks
+
+
+def _lines(blocks: Iterable[Block], grid_lines: dict[int, list[str]]) -> list[str]:
+    """Paragraphs and cells, one per line, for the metadata finders; they collapse a cell's whitespace.
+
+    `grid_lines` has the lines of the grids read whole, by the id of their Grid.
+    """
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
             out.append(block.text)
         else:
-            out.extend(" ".join(c.text.split()) for row in block.rows for c in row.cells)
+            lines = grid_lines.get(id(block))
+            out += _catalogue_lines([c.text for row in block.rows for c in row.cells]) if lines is None else lines
     return out
+
+
+def _catalogue_lines(cells: list[str]) -> list[str]:
+    """The cells of a grid that the metadata finders need, in order.
+
+    They read lines with a colon, and the line after a label with nothing after its colon: of a grid without
+    any colon only its first cell can matter, as the value of a label just above the grid.
+    """
+    joined = "".join(cells)
+    return cells if "：" in joined or ":" in joined else cells[:1]
 
 
 # ---------------------------------------------------------------------------------------------- the body
@@ -666,7 +1020,10 @@ _NEXT_LABEL = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")  # "… 来源：�
 def _catalogue(lines: Sequence[str], meta: dict[str, str]) -> None:
     """Label/value pairs of the disclosure catalogue: "索引号：xxx 发布机构：yyy", or a label with its value next."""
     for index, line in enumerate(lines):
-        if len(line) > _CATALOGUE_LINE or ("：" not in line and ":" not in line):
+        if "：" not in line and ":" not in line:
+            continue
+        line = " ".join(line.split())
+        if len(line) > _CATALOGUE_LINE:
             continue
         matches = list(_CATALOGUE.finditer(line))
         for number, match in enumerate(matches):
@@ -675,7 +1032,7 @@ def _catalogue(lines: Sequence[str], meta: dict[str, str]) -> None:
             value = value[: cut.start()] if (cut := _NEXT_LABEL.search(value)) else value
             value = value.strip()
             if not value and number + 1 == len(matches) and index + 1 < len(lines):
-                following = lines[index + 1]
+                following = " ".join(lines[index + 1].split())
                 if len(following) <= _CATALOGUE_LINE and not _CATALOGUE.search(following):
                     value = following.strip()
             key = re.sub(r"\s+", "", match.group(1))
@@ -685,9 +1042,10 @@ def _catalogue(lines: Sequence[str], meta: dict[str, str]) -> None:
 
 def _visible_date(lines: Iterable[str]) -> str | None:
     for line in lines:
-        match = _VISIBLE_DATE.search(line)
-        if match:
-            return match.group(1).strip()
+        if "：" in line or ":" in line:  # the label's colon; only then is the whitespace worth collapsing
+            match = _VISIBLE_DATE.search(" ".join(line.split()))
+            if match:
+                return match.group(1).strip()
     return None
 
 
@@ -710,9 +1068,10 @@ def extract_html(data: bytes, *, encoding: str | None = None) -> ExtractedDocume
     else:
         start, end = container[_R_START], container[_R_END]
     blocks = _blocks(stream[start:end])
-    before, after = _lines(_blocks(stream[:start])), _lines(_blocks(stream[end:]))
+    grid_lines = walk.grid_lines
+    before, after = _lines(_blocks(stream[:start]), grid_lines), _lines(_blocks(stream[end:]), grid_lines)
     meta = dict(walk.meta)
-    _catalogue([*before, *_lines(blocks), *after], meta)
+    _catalogue([*before, *_lines(blocks, grid_lines), *after], meta)
     date = _visible_date([*before, *after])
     if date:
         meta["visible_date"] = date

@@ -314,6 +314,15 @@ def test_gbk_page_without_declaration_is_detected() -> None:
     assert "gb18030" in doc.problems[0].message
 
 
+def test_undeclared_gbk_needs_four_fifths_of_its_wide_characters_chinese() -> None:
+    def guessed(text: str) -> str:
+        problems = extract_html(f"<html><body><p>{text}</p></body></html>".encode("gbk")).problems
+        return problems[0].message
+
+    assert "valid GB18030 Chinese text" in guessed("公开" * 16 + "αβγδεζηθ")  # 32 of 40
+    assert "charset detection" in guessed("公开" * 15 + "公" + "αβγδεζηθ")  # 31 of 39
+
+
 def test_wrong_http_charset_is_overruled_by_the_page() -> None:
     data = '<html><head><meta charset="gbk"></head><body><p>依申请公开</p></body></html>'.encode("gbk")
     doc = extract_html(data, encoding="utf-8")
@@ -409,6 +418,59 @@ def test_empty_tables_are_dropped_and_blank_forms_kept() -> None:
     assert len(doc.blocks) == 2
     assert doc.blocks[0] == Paragraph("表一")
     assert _cells(doc.grids[0]) == [[("\xa0", 0, 1, 1), ("\xa0", 1, 1, 1)]]
+
+
+def test_word_pasted_table_cells() -> None:
+    # Word's markup: a paragraph per cell, the text split over <span>s, an empty <o:p>, <br> inside the paragraph.
+    p = "<p class=MsoNormal align=center>"
+    doc = extract_html(
+        _page(
+            "<table class=MsoNormalTable border=1><tbody>"
+            f"<tr><td colspan=2 rowspan=0>{p}<span>信息</span><br><span lang=EN-US>内容</span><o:p></o:p></p></td>"
+            f"<td>{p}<span>本年</span><span>制发</span><b><span>件数</span></b><o:p></o:p></p></td></tr>"
+            f"<tr><td>\n  {p}<span>&nbsp;</span><o:p></o:p></p>\n</td></tr>"
+            f"<tr><td>{p}<span>2</span> <span>件</span><o:p>&nbsp;</o:p></p></td>"
+            f"<td rowspan=2>{p}<span>Total\nnumber</span></p></td></tr>"
+            f"<tr><td>&nbsp;{p}x</p></td></tr>"
+            "</tbody></table>"
+        )
+    )
+    assert _cells(doc.grids[0]) == [
+        [("信息\n内容", 0, 2, 4), ("本年制发件数", 2, 1, 1)],
+        [("\xa0", 2, 1, 1)],
+        [("2 件\xa0", 2, 1, 1), ("Total number", 3, 1, 2)],
+        [("\xa0\nx", 2, 1, 1)],
+    ]
+
+
+def test_text_of_a_navigation_table_is_not_body_text() -> None:
+    doc = extract_html(
+        _page(
+            f'<div class="a"><table class="nav"><tr><td>{"导航" * 50}</td><td>首页</td></tr></table></div>'
+            f'<div class="b"><p>{"正文" * 30}</p></div>'
+        )
+    )
+    assert doc.meta["_container"] == "heuristic:div.b"
+    assert _paragraphs(doc) == ["正文" * 30]
+
+
+def test_known_container_id_inside_a_data_table_is_no_container() -> None:
+    text = "正文内容" * 60
+    doc = extract_html(
+        _page(f'<div class="content"><table><tr><td><span id="zoom">{text}</span></td><td>1</td></tr></table></div>')
+    )
+    assert doc.meta["_container"] == "div.content"
+    assert _cells(doc.grids[0]) == [[(text, 0, 1, 1), ("1", 1, 1, 1)]]
+
+
+def test_text_between_table_rows_is_kept() -> None:
+    doc = extract_html(
+        _page("<table><tr><td>项目</td><td>数量</td></tr>说明文字<tr><td>规章</td><td>0</td></tr></table>")
+    )
+    assert [b.text if isinstance(b, Paragraph) else _cells(b) for b in doc.blocks] == [
+        "说明文字",
+        [[("项目", 0, 1, 1), ("数量", 1, 1, 1)], [("规章", 0, 1, 1), ("0", 1, 1, 1)]],
+    ]
 
 
 NAV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
