@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -682,12 +681,10 @@ def test_zip_bomb_declared_honestly_is_refused_before_inflating() -> None:
     stream, crc = _zeros_deflated(1024)  # 1 GiB of zeros in about 1 MB
     data = _raw_zip([("word/document.xml", stream, zipfile.ZIP_DEFLATED, crc, 1024 * MIB)])
     assert len(data) < 2 * MIB
-    start = time.perf_counter()
     error = _error(data)
-    elapsed = time.perf_counter() - start
     assert error.code == "CORRUPT_DOCUMENT"
+    # Refused on the declared size, from the zip directory, before any byte is inflated.
     assert error.message == f"the archive expands beyond {200 * MIB} bytes, {1024 * MIB} declared (zip bomb?)"
-    assert elapsed < 0.1
 
 
 def test_zip_bomb_by_ratio() -> None:
@@ -705,11 +702,10 @@ def test_zip_whose_directory_lies_about_the_size() -> None:
     stream, _ = _zeros_deflated(1024)
     declared = 4096
     data = _raw_zip([("word/document.xml", stream, zipfile.ZIP_DEFLATED, zlib.crc32(b"<"), declared)])
-    start = time.perf_counter()
     error = _error(data)
     assert error.code == "CORRUPT_DOCUMENT"
+    # Only the declared 4 KiB were inflated: a CRC error, not "expands beyond" after the whole GiB.
     assert error.message.startswith("word/document.xml cannot be inflated: Bad CRC-32")
-    assert time.perf_counter() - start < 0.1  # only the declared 4 KiB were inflated
 
 
 def test_inflation_is_capped_while_streaming(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -734,13 +730,11 @@ def test_entity_bomb_is_refused_quickly() -> None:
         f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY l0 "lol">{laughs}]>'
         f"<w:document {NAMESPACES}><w:body>{_p('&l9;')}{_p('正文')}</w:body></w:document>"
     )
-    start = time.perf_counter()
     try:
         texts = _texts(extract_docx(_package({"word/document.xml": xml})))
     except ExtractionError as exc:  # libxml2 refuses the amplification outright
         texts = [exc.code]
-    assert texts in (["CORRUPT_DOCUMENT"], ["正文"])
-    assert time.perf_counter() - start < 0.1
+    assert texts in (["CORRUPT_DOCUMENT"], ["正文"])  # never a billion "lol"s
 
 
 def test_external_entities_are_not_fetched(tmp_path: Path) -> None:
@@ -753,10 +747,11 @@ def test_external_entities_are_not_fetched(tmp_path: Path) -> None:
     assert _texts(extract_docx(_package({"word/document.xml": xml}))) == ["正文"]
 
 
-# --- performance -------------------------------------------------------------------------------------
+# --- a typical report ----------------------------------------------------------------------------------
 
 
-def test_typical_report_extracts_in_milliseconds() -> None:
+def test_typical_report_has_its_paragraphs_and_tables() -> None:
+    """Speed is measured by bench/parse.py, not here."""
     doc = Document()
     doc.add_heading("某县人民政府2020年政府信息公开工作年度报告", level=0)
     for i in range(60):
@@ -767,15 +762,9 @@ def test_typical_report_extracts_in_milliseconds() -> None:
             for c, cell in enumerate(row.cells):
                 cell.text = str(r * c)
     _t3_table(doc.add_table(rows=26, cols=10))
-    data = _save(doc)
-    extract_docx(data)
-    start = time.perf_counter()
-    for _ in range(10):
-        result = extract_docx(data)
-    per_document = (time.perf_counter() - start) / 10
+    result = extract_docx(_save(doc))
     assert len(result.grids) == 4
     assert len(result.blocks) == 65
-    assert per_document < 0.1  # ~11 ms here, ~8 of them parsing the 350 KB styles.xml of python-docx
 
 
 # --- never anything but ExtractionError --------------------------------------------------------------
