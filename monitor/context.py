@@ -25,7 +25,7 @@ class CheckSettings:
 
     missing_grace_days: int = 0  # days after a deadline before a missing report is flagged
     stale_threshold: float = 0.6  # section 五 similarity with an earlier year that counts as reused
-    copied_threshold: float = 0.8  # similarity with another body's text of the same year
+    copied_threshold: float = 0.9  # similarity with another body's text of the same year
 
 
 @dataclass

@@ -138,6 +138,22 @@ def test_cross_year_rules_only_touch_reports_next_to_an_inconsistent_year(demo: 
         assert demo.flags(rule) <= near, rule
 
 
+def test_a_reused_problems_section_is_stale_and_a_rewritten_one_is_not(demo: DemoOutcome) -> None:
+    stale = demo.keys([entry["key"] for entry in demo.manifest["stale"]])
+    assert demo.flags("STALE_PROBLEMS") == stale
+    control = demo.manifest["rewritten"]
+    assert control not in {body for body, _ in demo.flags("STALE_PROBLEMS")}
+    with demo.database.session() as s:
+        flag = s.scalars(select(Flag).where(Flag.rule == "STALE_PROBLEMS")).first()
+    assert flag.evidence["score"] >= 0.6 and flag.evidence["passages"]
+
+
+def test_text_copied_from_another_body_is_flagged_on_both_sides(demo: DemoOutcome) -> None:
+    pairs = [(entry["key"], entry["copies"]) for entry in demo.manifest["copied"]]
+    expected = demo.keys([key for pair in pairs for key in pair])
+    assert {key for key in demo.flags("COPIED_TEXT")} == expected
+
+
 def test_the_summary_shows_standings_rules_and_evidence(demo: DemoOutcome) -> None:
     out = demo.output
     assert "Bodies by compliance standing" in out and "non-compliant" in out and "no issues found" in out
