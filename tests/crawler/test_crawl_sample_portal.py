@@ -23,6 +23,7 @@ from crawler.evidence import read_warc_urls
 from db.models import CrawlRun, DiscoveredLink, Fetch, FetchOutcome, Portal, Report, ReportVersion
 from db.session import Database
 from demo.portal import SamplePortal, build_site
+from demo.portal.site import Site
 
 CRAWL_SETTINGS = [
     "DOWNLOAD_DELAY=0",
@@ -68,10 +69,8 @@ class Harvest:
             return s.scalar(select(func.max(CrawlRun.id))) or 0
 
 
-@pytest.fixture(scope="module")
-def harvest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harvest]:
-    work = tmp_path_factory.mktemp("harvest")
-    site = build_site(seed=1)
+def serve_and_register(work: Path, site: Site) -> Harvest:
+    """Serve `site`, register its portals in a fresh database under `work`: what an operator does."""
     site.render_all()
     server = SamplePortal(site, slow_seconds=8.0)
     base = server.start()
@@ -82,16 +81,21 @@ def harvest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harvest]:
     for args in (["db", "upgrade"], ["registry", "import", str(work / "registry.yaml")]):
         subprocess.run([exe, *args], env=env, check=True, capture_output=True)
     database = Database(f"sqlite:///{work / 'var' / 'disclosure.db'}")
-    result = Harvest(server, site.manifest(base), work / "var", env, database, {})
+    return Harvest(server, site.manifest(base), work / "var", env, database, {})
+
+
+@pytest.fixture(scope="module")
+def harvest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harvest]:
+    result = serve_and_register(tmp_path_factory.mktemp("harvest"), build_site(seed=1))
     result.crawl("first")
-    result.snapshot = _reports(database)  # type: ignore[attr-defined]
+    result.snapshot = _reports(result.database)  # type: ignore[attr-defined]
     result.crawl("second")
     result.edited = result.manifest["edited"][0]  # type: ignore[attr-defined]
-    server.edit(result.edited["key"])  # type: ignore[attr-defined]
+    result.server.edit(result.edited["key"])  # type: ignore[attr-defined]
     result.crawl("edited")
     yield result
-    server.stop()
-    database.dispose()
+    result.server.stop()
+    result.database.dispose()
 
 
 def _reports(database: Database) -> dict[tuple[str, int], dict[str, Any]]:
@@ -115,10 +119,25 @@ def _failed_reports(manifest: dict[str, Any]) -> set[str]:
 
 
 def test_every_report_is_found_once_with_body_year_and_date(harvest: Harvest) -> None:
-    found = harvest.snapshot  # type: ignore[attr-defined]
-    failed = _failed_reports(harvest.manifest)
-    conflicts = {c["key"]: c for c in harvest.manifest["date_conflicts"]}
-    expected = {(r["body"], r["year"]): r for r in harvest.manifest["reports"] if r["body"] and r["key"] not in failed}
+    assert_found_as_in_manifest(harvest.snapshot, harvest.manifest)  # type: ignore[attr-defined]
+
+
+def test_a_portal_never_seen_before_is_crawled_by_registering_it_alone(tmp_path: Path) -> None:
+    """Another seed draws other bodies, names, columns, page numbers, formats and faults in the same
+    documented styles; registering it is all it takes."""
+    unseen = serve_and_register(tmp_path, build_site(seed=20261128, bodies=18, years=range(2020, 2025)))
+    try:
+        unseen.crawl("first")
+        assert_found_as_in_manifest(_reports(unseen.database), unseen.manifest)
+    finally:
+        unseen.server.stop()
+        unseen.database.dispose()
+
+
+def assert_found_as_in_manifest(found: dict[tuple[str, int], dict[str, Any]], manifest: dict[str, Any]) -> None:
+    failed = _failed_reports(manifest)
+    conflicts = {c["key"]: c for c in manifest["date_conflicts"]}
+    expected = {(r["body"], r["year"]): r for r in manifest["reports"] if r["body"] and r["key"] not in failed}
     assert set(found) == set(expected)
     for key, report in expected.items():
         got = found[key]
