@@ -23,9 +23,12 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler import waf
 from crawler.evidence import EvidenceStore
+from crawler.suffixes import use_bundled_suffix_list
 from db.models import FetchOutcome
 
 CONDITIONAL_KINDS = {"discover", "list", "api", "article", "attachment"}
+
+use_bundled_suffix_list()
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -1,0 +1,23 @@
+"""Keep the crawler from fetching the Public Suffix List from the internet.
+
+Scrapy's cookie middleware asks tldextract whether a cookie domain is public, and tldextract's default
+instance downloads the list from publicsuffix.org on first use. A crawler that should only talk to the
+portals it monitors (and hosts without outside access) must not do that; the snapshot bundled with
+tldextract is enough to tell a public suffix from a portal's domain.
+"""
+
+from __future__ import annotations
+
+from tldextract import TLDExtract
+
+
+def use_bundled_suffix_list() -> bool:
+    """Point Scrapy's cookie middleware at the bundled list; False if Scrapy's layout has changed."""
+    try:
+        from scrapy.downloadermiddlewares import cookies
+    except ImportError:  # pragma: no cover - Scrapy always ships it
+        return False
+    if not hasattr(cookies, "_split_domain"):
+        return False
+    cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+    return True
