@@ -125,7 +125,7 @@ class ExtractedDocument:
                 lines.append(block.text)
             else:
                 for row in block.rows:
-                    lines.append("\t".join(c.text.replace("\n", "") for c in row.cells))
+                    lines.append("\t".join([c.text for c in row.cells]).replace("\n", ""))
         return "\n".join(lines)
 
 

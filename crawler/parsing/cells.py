@@ -52,12 +52,13 @@ def _as_number(digits: str) -> float | int:
 
 def read_cell(raw: str, kind: str = "count") -> Cell:
     """Read a cell's text. `kind` is the column's: count, signed (本年增/减) or amount (采购总金额)."""
-    value, state, unit, note = _read(raw, kind)
+    value, state, unit, note = read_value(raw, kind)
     return Cell(value, state, raw, unit=unit, note=note)
 
 
 @lru_cache(maxsize=1 << 14)
-def _read(raw: str, kind: str) -> tuple[float | int | None, str, str | None, str | None]:
+def read_value(raw: str, kind: str = "count") -> tuple[float | int | None, str, str | None, str | None]:
+    """What read_cell reads, as (value, state, unit, note): cached, and no Cell built."""
     cell = _interpret(raw, kind)
     return cell.value, cell.state, cell.unit, cell.note
 

@@ -23,9 +23,13 @@ def detect_template(doc: ExtractedDocument) -> TemplateGuess:
     text = label_key(doc.text())
     found = {tid: [m for m in t.markers if label_key(m) in text] for tid, t in templates().items()}
     headings = [
-        label_key(b.text) for b in doc.blocks if isinstance(b, Paragraph) and len(squash(b.text)) <= LEGACY_HEADING_MAX
+        label_key(b.text)
+        for b in doc.blocks
+        if isinstance(b, Paragraph) and (len(b.text) <= LEGACY_HEADING_MAX or len(squash(b.text)) <= LEGACY_HEADING_MAX)
     ]
-    legacy = [m for m in legacy_markers() if any(label_key(m) in h for h in headings)]
+    # One search per marker: keys hold no whitespace, so a marker found in the lines is found in one heading.
+    lines = "\n".join(headings)
+    legacy = [m for m in legacy_markers() if headings and label_key(m) in lines]
     if legacy:
         found["legacy"] = legacy
     official = [tid for tid in ("2019", "2021") if found.get(tid)]

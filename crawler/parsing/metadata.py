@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from crawler.parsing.blocks import ExtractedDocument, Paragraph
-from crawler.parsing.normalize import nfkc, squash
+from crawler.parsing.normalize import is_blank, nfkc, nfkc_is_plain, squash
 
 _YEAR = re.compile(r"(20[0-4]\d)年度?")
 _REPORT_WORDS = re.compile(
@@ -49,7 +49,7 @@ def parse_date(text: str) -> date | None:
 
 
 def _title_from_text(doc: ExtractedDocument) -> str | None:
-    paragraphs = [b for b in doc.blocks[:12] if isinstance(b, Paragraph) and squash(b.text)]
+    paragraphs = [b for b in doc.blocks[:12] if isinstance(b, Paragraph) and not is_blank(b.text)]
     for n, para in enumerate(paragraphs[:6]):
         text = squash(para.text)
         if not _TITLE_HINT.search(text) or len(text) > 60:
@@ -106,9 +106,16 @@ def read_metadata(doc: ExtractedDocument) -> Metadata:
 
 def _signature_date(doc: ExtractedDocument) -> date | None:
     """A date alone on one of the last lines (the signature block of the report)."""
-    tail = [b for b in doc.blocks if isinstance(b, Paragraph) and squash(b.text)][-4:]
-    for para in reversed(tail):
-        text = squash(nfkc(para.text))
-        if len(text) <= 16 and _DATE.fullmatch(text):
-            return parse_date(text)
+    seen = 0
+    for para in reversed(doc.blocks):  # the last four paragraphs with text, last first
+        if not isinstance(para, Paragraph) or is_blank(para.text):
+            continue
+        # A long line is no date: seen without normalising it when its length can be read off the raw text.
+        if len(para.text) <= 16 or not nfkc_is_plain(para.text) or len(squash(para.text)) <= 16:
+            text = squash(nfkc(para.text))
+            if len(text) <= 16 and _DATE.fullmatch(text):
+                return parse_date(text)
+        seen += 1
+        if seen == 4:
+            break
     return None

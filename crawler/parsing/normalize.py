@@ -15,7 +15,6 @@ _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）]?[、.．,，]?|[（(]\d{1,2}[)）]|\d{1,2}[.．、,，](?!\d)|[①-⑳])"
 )
 _NOISE = re.compile(r"[\s\u3000\xa0\u200b\ufeff“”\"'‘’「」『』《》〈〉()（）【】\[\]、，,。.．：:；;/／\\—\-－_·•]+")
-_CJK_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def nfkc(text: str) -> str:
@@ -30,6 +29,27 @@ def squash(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
+_BLANK = re.compile(r"[\s\u3000\xa0\u200b\ufeff]*")
+
+
+def is_blank(text: str) -> bool:
+    """`squash(text) == ""`, without building the squashed text."""
+    return _BLANK.fullmatch(text) is not None
+
+
+# Characters that NFKC maps one to one, each to a character of its own kind (whitespace or not), and that
+# never compose with a neighbour: ASCII, CJK ideographs, CJK and fullwidth punctuation (tests check this).
+_NFKC_PLAIN = re.compile(
+    r"[\t-\r -~\u00b7\u2010-\u2016\u2018-\u2024\u2027\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff01-\uff5e]*"
+)
+
+
+def nfkc_is_plain(text: str) -> bool:
+    """NFKC changes `text` at most character by character and keeps which characters are whitespace, so
+    `len(squash(nfkc(text)))` is `len(squash(text))`: a length known without normalising."""
+    return _NFKC_PLAIN.fullmatch(text) is not None
+
+
 def strip_numbering(text: str) -> str:
     text = squash(nfkc(text))
     while True:
@@ -41,8 +61,9 @@ def strip_numbering(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
-    """The comparable form of a label: no numbering, spaces, punctuation, brackets or quotes."""
-    return _NOISE.sub("", strip_numbering(text)).translate(_CJK_DIGITS)
+    """The comparable form of a label: no numbering, spaces, punctuation, brackets or quotes (and, by NFKC,
+    no fullwidth digits)."""
+    return _NOISE.sub("", strip_numbering(text))
 
 
 def similarity(a: str, b: str) -> float:
@@ -71,6 +92,9 @@ class LabelSpec:
             yield label_key(variant)
 
 
+_UNKNOWN = Match("", False, 0.0, "")  # not in the memo (None there is an answer: no match)
+
+
 class LabelMatcher:
     """Finds which of a fixed set of labels a piece of text is."""
 
@@ -83,6 +107,9 @@ class LabelMatcher:
         for spec, forms in self._forms:
             for key in forms:
                 self._exact.setdefault(key, spec)
+        self._exact_matches = {key: Match(spec.key, True, 1.0, spec.label) for key, spec in self._exact.items()}
+        # Inexact answers by (key, allow_prefix, fuzzy): fuzzy scoring is costly and the same wording recurs.
+        self._inexact: dict[tuple[str, bool, bool], Match | None] = {}
 
     def exact(self, text: str) -> LabelSpec | None:
         """The label the text is, ignoring formatting only (a dictionary lookup: cheap)."""
@@ -92,9 +119,19 @@ class LabelMatcher:
         key = label_key(text)
         if not key:
             return None
-        spec = self._exact.get(key)
-        if spec is not None:
-            return Match(spec.key, True, 1.0, spec.label)
+        found = self._exact_matches.get(key)
+        if found is not None:
+            return found
+        memo = (key, allow_prefix, fuzzy)
+        known = self._inexact.get(memo, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        if len(self._inexact) >= 4096:
+            self._inexact.clear()
+        found = self._inexact[memo] = self._inexact_match(key, allow_prefix, fuzzy)
+        return found
+
+    def _inexact_match(self, key: str, allow_prefix: bool, fuzzy: bool) -> Match | None:
         scored = (
             []
             if not fuzzy

@@ -164,6 +164,8 @@ TABLE_WORDS = {
 
 
 def _mark_unreadable_tables(doc: ExtractedDocument, report: ParsedReport) -> None:
+    if all(report.tables[name].cells for name in TABLE_WORDS):
+        return  # every table was read: no need to look for their words in the text
     paragraphs = squash("".join(b.text for b in doc.blocks if isinstance(b, Paragraph)))
     for name, groups in TABLE_WORDS.items():
         table = report.tables[name]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.parsing.blocks import ExtractedDocument, Grid, Paragraph
-from crawler.parsing.normalize import nfkc, squash, strip_numbering
+from crawler.parsing.normalize import is_blank, nfkc, nfkc_is_plain, squash, strip_numbering
 from crawler.parsing.templates import SECTION_KEYS, section_defs
 
 MAX_HEADING = 60
@@ -43,7 +44,7 @@ def _heading_key(text: str) -> str:
     return _PUNCTUATION_END.sub("", strip_numbering(text))
 
 
-def _weight(block: Paragraph, text: str) -> int:
+def _weight(heading: bool, text: str) -> int:
     """How much a short paragraph looks like a section heading; 0 when it reads as a sentence."""
     body = _PUNCTUATION_END.sub("", squash(text))
     if _SENTENCE.search(body):
@@ -54,35 +55,58 @@ def _weight(block: Paragraph, text: str) -> int:
         return 1
     if squash(text).endswith("。"):
         return 0  # "本年度无其他需要报告的事项。"
-    return 2 if (block.heading or len(squash(text)) <= 20) else 0
+    return 2 if (heading or len(squash(text)) <= 20) else 0
+
+
+def _section_of(raw: str, heading: bool) -> tuple[str, int] | None:
+    """The section a paragraph would head, and its weight; None when it heads none."""
+    text = nfkc(raw).strip()
+    if not text or len(squash(text)) > MAX_HEADING:
+        return None
+    key = _heading_key(text)
+    if "年度报告" in key or "年报" in key:
+        return None  # the title
+    section = next((d for d in section_defs() if d.matches(key)), None)
+    if section is not None and (weight := _weight(heading, text)):
+        return section.key, weight
+    return None
+
+
+# Headings recur from report to report: short paragraphs are looked up once.
+_short_section_of = lru_cache(maxsize=1 << 13)(_section_of)
 
 
 def _candidates(blocks: list[Paragraph | Grid]) -> list[Heading]:
-    defs = section_defs()
     out: list[Heading] = []
     for i, block in enumerate(blocks):
         if not isinstance(block, Paragraph):
             continue
-        text = nfkc(block.text).strip()
-        if not text or len(squash(text)) > MAX_HEADING:
-            continue
-        key = _heading_key(text)
-        if "年度报告" in key or "年报" in key:
-            continue  # the title
-        section = next((d for d in defs if d.matches(key)), None)
-        if section is not None and (weight := _weight(block, text)):
-            out.append(Heading(i, section.key, block.text.strip(), weight))
+        raw = block.text
+        if len(raw) <= 4 * MAX_HEADING:
+            found = _short_section_of(raw, block.heading)
+        elif nfkc_is_plain(raw) and len(squash(raw)) > MAX_HEADING:
+            continue  # too long for a heading, as seen without normalising it
+        else:
+            found = _section_of(raw, block.heading)
+        if found is not None:
+            out.append(Heading(i, found[0], raw.strip(), found[1]))
     return out
-
-
-def _has_content(blocks: list[Paragraph | Grid], start: int, end: int) -> bool:
-    return any(isinstance(b, Grid) or (isinstance(b, Paragraph) and squash(b.text)) for b in blocks[start:end])
 
 
 def _best_chain(blocks: list[Paragraph | Grid], candidates: list[Heading]) -> list[Heading]:
     """The highest-scoring sequence of headings in statutory order, each followed by some content
     before the next one (a longest path over the candidates)."""
+    if not candidates:
+        return []
     order = {key: n for n, key in enumerate(SECTION_KEYS)}
+    # Blocks with content before each position, so "content between two headings" is one subtraction.
+    filled = [0]
+    for block in blocks:
+        filled.append(filled[-1] + (isinstance(block, Grid) or not is_blank(block.text)))
+
+    def has_content(start: int, end: int) -> bool:
+        return start < end and filled[end] > filled[start]
+
     best: list[tuple[int, list[Heading]]] = []
     for n, cand in enumerate(candidates):
         score, chain = cand.weight, [cand]
@@ -92,11 +116,11 @@ def _best_chain(blocks: list[Paragraph | Grid], candidates: list[Heading]) -> li
             if (
                 order[prev.key] < order[cand.key]
                 and prev_score + cand.weight > score
-                and _has_content(blocks, prev.index + 1, cand.index)
+                and has_content(prev.index + 1, cand.index)
             ):
                 score, chain = prev_score + cand.weight, [*prev_chain, cand]
         best.append((score, chain))
-    finished = [(s, c) for s, c in best if _has_content(blocks, c[-1].index + 1, len(blocks))]
+    finished = [(s, c) for s, c in best if has_content(c[-1].index + 1, len(blocks))]
     if not finished:
         return []
     return max(finished, key=lambda item: item[0])[1]
@@ -114,11 +138,15 @@ def _is_caption(blocks: list[Paragraph | Grid], i: int) -> bool:
 
 
 def _text(blocks: list[Paragraph | Grid], start: int, end: int) -> str:
-    return "\n".join(
-        b.text.strip()
-        for i, b in enumerate(blocks[start:end], start)
-        if isinstance(b, Paragraph) and b.text.strip() and not _is_caption(blocks, i)
-    )
+    lines = []
+    last = len(blocks) - 1
+    for i in range(start, min(end, last + 1)):
+        block = blocks[i]
+        if isinstance(block, Paragraph) and (line := block.text.strip()):
+            if i < last and isinstance(blocks[i + 1], Grid) and _is_caption(blocks, i):
+                continue  # only a paragraph right above a table can be its caption
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def find_sections(doc: ExtractedDocument) -> SectionResult:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.parsing.blocks import Grid, GridCell, Problem
-from crawler.parsing.cells import NUMBER, TEXT, Cell, chinese_signed, read_cell
+from crawler.parsing.cells import NUMBER, TEXT, Cell, chinese_signed, read_value
 from crawler.parsing.normalize import LabelMatcher, Match, label_key, squash
-from crawler.parsing.templates import ColumnDef, Template
+from crawler.parsing.templates import ColumnDef, RowDef, Template
 
 TABLE_NAMES = ("active_disclosure", "applications", "reviews_litigation")
 
@@ -71,7 +71,7 @@ class Slot:
         return max(0.0, min(self.hi, hi) - max(self.lo, lo))
 
 
-@dataclass
+@dataclass(slots=True)
 class RowView:
     grid: Grid
     index: int
@@ -80,6 +80,36 @@ class RowView:
     @property
     def page(self) -> int | None:
         return self.grid.rows[self.index].page
+
+
+_ORG_SUBTOTAL = ColumnDef("org_subtotal", "小计")
+
+
+# How to read a row's cells: per column, the ColumnDef, the key its cell is assigned under, its key in the
+# row, its kind, and whether a number read in it stands without a check (all but amounts of open unit).
+Plan = tuple[tuple[ColumnDef, str, str, str, bool], ...]
+_PLANS: dict[tuple[int, str], tuple[tuple[ColumnDef, ...], Plan]] = {}
+
+
+def _column_plan(columns: tuple[ColumnDef, ...], prefix: str = "") -> Plan:
+    """The plan for a row of these columns, assigned under `prefix` + key (table 四: "review." …).
+    Kept by identity: the tuples are the templates' own."""
+    hit = _PLANS.get((id(columns), prefix))
+    if hit is not None and hit[0] is columns:
+        return hit[1]
+    plan = tuple((c, prefix + c.key, c.key, c.kind, c.kind != "amount" or c.unit is not None) for c in columns)
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[(id(columns), prefix)] = (columns, plan)
+    return plan
+
+
+def _src(view: RowView, cell: GridCell) -> dict[str, int]:
+    """Where a cell's value was read: grid, row, column (and page)."""
+    page = view.page
+    if page is None:
+        return {"table": view.grid.index, "row": view.index, "col": cell.col}
+    return {"table": view.grid.index, "row": view.index, "col": cell.col, "page": page}
 
 
 @dataclass
@@ -100,9 +130,13 @@ def _span(grid: Grid, cell: GridCell) -> tuple[float, float] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_value_text(text: str) -> bool:
     """Blank, dash, number (with a unit) or a short text like 减12: something in a value column."""
-    return read_cell(text, "amount").state != TEXT or len(_CJK.findall(text)) < 2
+    return read_value(text, "amount")[1] != TEXT or len(_CJK.findall(text)) < 2
+
+
+_squash_label = lru_cache(maxsize=4096)(squash)  # labels recur from row to row and report to report
 
 
 @lru_cache(maxsize=4096)
@@ -121,18 +155,88 @@ def _rows(grids: list[Grid]) -> Iterator[RowView]:
         # Cells spanning rows are carried down: a row is its own cells plus those reaching into it.
         carried: dict[int, tuple[GridCell, int]] = {}  # start column -> (cell, rows still covered)
         for r, row in enumerate(grid.rows):
-            cells = {cell.col: cell for cell in row.cells}
-            for col, (cell, left) in list(carried.items()):
-                if col not in cells:
-                    cells[col] = cell
-                if left <= 1:
-                    del carried[col]
-                else:
-                    carried[col] = (cell, left - 1)
-            for cell in row.cells:
+            own = row.cells
+            if not carried and _strictly_by_column(own):
+                listed = list(own)  # nothing carried, already in column order without repeats: as is
+            else:
+                cells = {cell.col: cell for cell in own}
+                for col, (cell, left) in list(carried.items()):
+                    if col not in cells:
+                        cells[col] = cell
+                    if left <= 1:
+                        del carried[col]
+                    else:
+                        carried[col] = (cell, left - 1)
+                listed = [cells[col] for col in sorted(cells)]
+            for cell in own:
                 if cell.rowspan > 1:
                     carried[cell.col] = (cell, cell.rowspan - 1)
-            yield RowView(grid, r, [cells[col] for col in sorted(cells)])
+            yield RowView(grid, r, listed)
+
+
+def _strictly_by_column(cells: list[GridCell]) -> bool:
+    previous = -1
+    for cell in cells:
+        if cell.col <= previous:
+            return False
+        previous = cell.col
+    return True
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What the reader derives from a template: built once per template, shared by every reader."""
+
+    row_matchers: dict[str, LabelMatcher]
+    column_matchers: dict[str, LabelMatcher]
+    group_rows: frozenset[str]
+    t4_leaves: frozenset[str]  # leaf headers of table 四 (结果维持 …), which alone can make up a header row
+    t2_rows: tuple[RowDef, ...]
+    t2_column_keys: dict[str, frozenset[str]]  # table 二 row key -> the column keys of its sub-table
+    # Columns read from a header, by what the header holds: reports of a template repeat the same headers.
+    columns_of_header: dict[tuple[object, ...], _HeaderColumns] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _HeaderColumns:
+    """What _build_columns made of one header: its state changes and the problems it reported, in order."""
+
+    slots: tuple[Slot, ...]
+    order: tuple[str, ...]
+    column_slots: dict[int, list[Slot]]
+    header_index: dict[str, int] | None  # table 二 only
+    header_width: int
+    problems: tuple[tuple[str, str, str], ...]
+
+
+_LOOKUPS: dict[int, tuple[Template, _Lookups]] = {}
+
+
+def _lookups(template: Template) -> _Lookups:
+    # Keyed by identity: templates are few and long-lived, and hashing one would walk all its rows.
+    hit = _LOOKUPS.get(id(template))
+    if hit is not None and hit[0] is template:
+        return hit[1]
+    t2_rows = template.rows("active_disclosure")
+    built = _Lookups(
+        row_matchers={
+            "active_disclosure": LabelMatcher([r.spec for r in t2_rows]),
+            "applications": LabelMatcher([r.spec for r in template.application_rows]),
+        },
+        column_matchers={
+            "active_disclosure": LabelMatcher([c.spec for c in template.columns("active_disclosure")]),
+            "applications": LabelMatcher([c.spec for c in template.application_columns]),
+            "reviews_litigation": LabelMatcher([c.spec for c in template.review_columns]),
+        },
+        group_rows=frozenset(r.key for r in template.application_rows if r.group),
+        t4_leaves=frozenset(key for c in template.review_columns for key in c.spec.forms()),
+        t2_rows=t2_rows,
+        t2_column_keys={r.key: frozenset(c.key for c in sub.columns) for sub in template.subtables for r in sub.rows},
+    )
+    if len(_LOOKUPS) >= 16:
+        _LOOKUPS.clear()
+    _LOOKUPS[id(template)] = (template, built)
+    return built
 
 
 class TableReader:
@@ -143,25 +247,21 @@ class TableReader:
         self.results = {name: TableResult() for name in TABLE_NAMES}
         self.problems: list[Problem] = []
         self._seen_problems: set[tuple[str, str, str]] = set()
-        self.row_matchers = {
-            "active_disclosure": LabelMatcher([r.spec for r in template.rows("active_disclosure")]),
-            "applications": LabelMatcher([r.spec for r in template.application_rows]),
-        }
-        self.column_matchers = {
-            "active_disclosure": LabelMatcher([c.spec for c in template.columns("active_disclosure")]),
-            "applications": LabelMatcher([c.spec for c in template.application_columns]),
-            "reviews_litigation": LabelMatcher([c.spec for c in template.review_columns]),
-        }
-        self.group_rows = {r.key for r in template.application_rows if r.group}
-        # Leaf headers of table 四 (结果维持 …), which alone can make up a header row.
-        self.t4_leaves = {key for c in template.review_columns for key in c.spec.forms()}
-        self._columns_of: dict[tuple[str, str], list[ColumnDef]] = {}
+        lookups = self._lookups = _lookups(template)
+        self.row_matchers = lookups.row_matchers
+        self.column_matchers = lookups.column_matchers
+        self.group_rows = lookups.group_rows
+        self.t4_leaves = lookups.t4_leaves
+        self._widths: dict[int, int] = {}  # id(grid) -> its width, for grids continuing a table
+        self._recording: list[tuple[str, str, str]] | None = None  # problems reported while building columns
         # Reading state.
         self.table: str | None = None
         self.header: list[RowView] = []
         self.slots: list[Slot] | None = None  # None: to be built from `header` at the next data row
         self.slot_grid: Grid | None = None
         self.column_slots: dict[int, list[Slot]] = {}  # aligned grids: grid column -> the slots covering it
+        self.slot_start = 0.0  # where the first column slot begins: cells left of it are labels
+        self.slot_keys = 0  # how many distinct columns the slots are for
         self.order: list[str] = []  # column keys in order, for grids without positions
         self.header_index: dict[str, int] = {}  # table 二 in plain text: column key -> cell index in its header
         self.header_width = 0
@@ -180,6 +280,8 @@ class TableReader:
         return self.results
 
     def problem(self, code: str, message: str, where: str) -> None:
+        if self._recording is not None:
+            self._recording.append((code, message, where))
         key = (code, where, message)
         if key not in self._seen_problems:
             self._seen_problems.add(key)
@@ -226,11 +328,13 @@ class TableReader:
             return
         if self.table == "active_disclosure" and self._header_continues(view):
             return
-        if keyset & _T3_MARKERS or "勾稽关系" in joined:
+        if not keyset.isdisjoint(_T3_MARKERS) or "勾稽关系" in joined:
             self._enter("applications")
             self._set_header(view, append=True)
             return
-        if keyset & _T4_MARKERS or len(keyset & self.t4_leaves) >= 3:
+        if not keyset.isdisjoint(_T4_MARKERS) or (
+            not keyset.isdisjoint(self.t4_leaves) and len(keyset & self.t4_leaves) >= 3
+        ):
             self._enter("reviews_litigation")
             self._set_header(view, append=True)
             return
@@ -270,6 +374,51 @@ class TableReader:
         """Column slots (positions) and order from the header rows above the data."""
         table = self.table
         assert table is not None
+        if not self.header:
+            self._build_columns_anew(table)
+            return
+        grid = self.header[-1].grid
+        # Everything the columns are built from: the header cells, and which rows lie in the last one's grid.
+        key = (
+            table,
+            *(
+                (view.grid is grid, view.grid.aligned, *((c.text, c.col, c.colspan, c.x0, c.x1) for c in view.cells))
+                for view in self.header
+            ),
+        )
+        memo = self._lookups.columns_of_header
+        built = memo.get(key)
+        if built is None:
+            self._recording = []
+            try:
+                self._build_columns_anew(table)
+            finally:
+                recorded, self._recording = self._recording, None
+            assert self.slots is not None
+            built = _HeaderColumns(
+                tuple(self.slots),
+                tuple(self.order),
+                self.column_slots,
+                dict(self.header_index) if table == "active_disclosure" else None,
+                self.header_width,
+                tuple(recorded),
+            )
+            if len(memo) >= 1024:
+                memo.clear()
+            memo[key] = built
+            return
+        self.slot_grid = grid
+        self.slots, self.order = list(built.slots), list(built.order)
+        for problem in built.problems:
+            self.problem(*problem)
+        if built.header_index is not None:
+            self.header_index, self.header_width = dict(built.header_index), built.header_width
+        self.column_slots = built.column_slots
+        if built.slots:
+            self.slot_start = min(s.lo for s in built.slots)
+            self.slot_keys = len({s.key for s in built.slots})
+
+    def _build_columns_anew(self, table: str) -> None:
         self.slots, self.order = [], []
         self.slot_grid = self.header[-1].grid if self.header else None
         if table == "active_disclosure":
@@ -383,6 +532,9 @@ class TableReader:
 
     def _index_slots(self) -> None:
         self.column_slots = {}
+        if self.slots:
+            self.slot_start = min(s.lo for s in self.slots)
+            self.slot_keys = len({s.key for s in self.slots})
         if self.slot_grid is not None and self.slot_grid.aligned and self.slots:
             for slot in self.slots:
                 for column in range(int(slot.lo), int(slot.hi)):
@@ -406,22 +558,47 @@ class TableReader:
             if view.grid is self.slot_grid:
                 return True
             # A table continued in another <table> without its header: same columns if same width.
-            return self.slot_grid is not None and self.slot_grid.aligned and view.grid.width() == self.slot_grid.width()
+            return (
+                self.slot_grid is not None
+                and self.slot_grid.aligned
+                and self._width(view.grid) == self._width(self.slot_grid)
+            )
         return bool(values) and all(c.x0 is not None for c in values)
+
+    def _width(self, grid: Grid) -> int:
+        width = self._widths.get(id(grid))
+        if width is None:
+            width = self._widths[id(grid)] = grid.width()
+        return width
 
     # ------------------------------------------------------------------ data rows
 
     def _split(self, view: RowView) -> tuple[list[GridCell], list[GridCell]]:
         """A row's label cells (left) and value cells (right)."""
-        if self.slots and self._positions_usable(view, view.cells):
-            start = min(s.lo for s in self.slots)
+        if self.slots and (
+            (view.grid is self.slot_grid and view.grid.aligned) or self._positions_usable(view, view.cells)
+        ):
+            start = self.slot_start
             labels, values = [], []
-            for cell in view.cells:
-                span = _span(view.grid, cell)
-                left = span is not None and (
-                    span[1] <= start + 1e-6 or (span[0] < start and not _is_value_text(cell.text))
-                )
-                (labels if left else values).append(cell)
+            aligned = view.grid.aligned
+            cells = view.cells
+            for i, cell in enumerate(cells):
+                if aligned:
+                    lo, hi = cell.col, cell.col + cell.colspan
+                    if lo >= start and hi > start + 1e-6:
+                        # Aligned cells come in strictly increasing whole columns, as do the slots: every
+                        # cell from here on starts right of the first slot's start, so it is a value.
+                        values.extend(cells[i:])
+                        break
+                elif cell.x0 is not None and cell.x1 is not None:
+                    lo, hi = cell.x0, cell.x1
+                else:
+                    values.append(cell)
+                    continue
+                if hi <= start + 1e-6 or (lo < start and not _is_value_text(cell.text)):
+                    labels.append(cell)
+                else:
+                    values.append(cell)
             return labels, values
         last = -1
         for i, cell in enumerate(view.cells):
@@ -434,8 +611,12 @@ class TableReader:
         texts = [c.text for c in labels if label_key(c.text)]
         if not texts:
             return None, ""
-        for candidate in _label_candidates(texts[-1]):
-            match = self.row_matchers[table].match(candidate)
+        matcher = self.row_matchers[table]
+        match = matcher.match(texts[-1])  # the whole text: the first candidate, and usually the match
+        if match is not None:
+            return match, texts[-1]
+        for candidate in _label_candidates(texts[-1])[1:]:
+            match = matcher.match(candidate)
             if match is not None:
                 return match, texts[-1]
         return None, texts[-1]
@@ -506,51 +687,55 @@ class TableReader:
     def _store(self, table: str, match: Match, seen: str, view: RowView, values: list[GridCell]) -> None:
         result = self.results[table]
         row = match.key
-        where = f"{table}.{row}"
-        self._deviation(match, seen, where)
+        if not match.exact:
+            self._deviation(match, seen, f"{table}.{row}")
         if row in result.labels:
-            self.problem("DUPLICATE_ROW", f"row {squash(seen)!r} appears twice; the first one is kept", where)
+            self.problem(
+                "DUPLICATE_ROW", f"row {squash(seen)!r} appears twice; the first one is kept", f"{table}.{row}"
+            )
             return
-        result.labels[row] = squash(seen)
-        columns = self._row_columns(table, row)
-        if table == "active_disclosure":
-            sub = self.template.subtable_of(row)
-            if sub is not None and self.t2_item is not None and self.t2_item != sub.item:
-                self.problem("SUBTABLE_MISMATCH", f"a {sub.item} row under 第二十条第{self.t2_item}项", where)
+        result.labels[row] = _squash_label(seen)
+        columns = self._t2_row_columns(row) if table == "active_disclosure" else self.template.application_columns
         if not values:
             if row not in self.group_rows:
-                self.problem("ROW_WITHOUT_CELLS", f"row {squash(seen)!r} has no cells (table cut short?)", where)
+                self.problem(
+                    "ROW_WITHOUT_CELLS", f"row {squash(seen)!r} has no cells (table cut short?)", f"{table}.{row}"
+                )
             return
         assigned = (
             self._by_position(table, row, view, values)
-            if self._positions_usable(view, values)
+            if (view.grid is self.slot_grid and view.grid.aligned and self.slots)
+            or self._positions_usable(view, values)
             else self._by_order(table, row, values, [c.key for c in columns], view)
         )
         if row in self.group_rows and not any(label_key(c.text) for c in assigned.values()):
             return  # a group heading with empty cells, not a subtotal row
-        cells = {c.key: self._cell(table, row, c, assigned[c.key], view) for c in columns if c.key in assigned}
+        cells = self._cells(table, row, _column_plan(columns), assigned, view)
         if "org_subtotal" in assigned:
-            subtotal = ColumnDef("org_subtotal", "小计")
-            cells["org_subtotal"] = self._cell(table, row, subtotal, assigned["org_subtotal"], view)
+            cells["org_subtotal"] = self._cell(
+                table, row, _ORG_SUBTOTAL, assigned["org_subtotal"], _src(view, assigned["org_subtotal"])
+            )
         result.cells[row] = cells
 
-    def _row_columns(self, table: str, row: str) -> list[ColumnDef]:
-        key = (table, row)
-        if key not in self._columns_of or table == "active_disclosure":
-            self._columns_of[key] = self._find_row_columns(table, row)
-        return self._columns_of[key]
-
-    def _find_row_columns(self, table: str, row: str) -> list[ColumnDef]:
-        if table != "active_disclosure":
-            return list(self.template.application_columns)
+    def _t2_row_columns(self, row: str) -> tuple[ColumnDef, ...]:
+        """A table 二 row's columns: its sub-table's; header columns of another sub-table are reported."""
         sub = self.template.subtable_of(row)
-        own = list(sub.columns) if sub is not None else []
-        foreign = [k for k in self.order if all(c.key != k for c in own)]
+        if sub is None:
+            own: tuple[ColumnDef, ...] = ()
+            foreign = list(self.order)
+        else:
+            own = sub.columns
+            keys = self._lookups.t2_column_keys[row]
+            foreign = [k for k in self.order if k not in keys]
         if foreign:
             self.problem(
                 "COLUMN_MISMATCH",
                 f"header columns {foreign} do not belong to this row's sub-table",
-                f"{table}.{row}",
+                f"active_disclosure.{row}",
+            )
+        if sub is not None and self.t2_item is not None and self.t2_item != sub.item:
+            self.problem(
+                "SUBTABLE_MISMATCH", f"a {sub.item} row under 第二十条第{self.t2_item}项", f"active_disclosure.{row}"
             )
         return own
 
@@ -560,28 +745,31 @@ class TableReader:
         best: dict[str, float] = {}
         by_column = self.column_slots if view.grid.aligned else None
         for cell in values:
-            if by_column and cell.colspan == 1 and len(near := by_column.get(cell.col, ())) == 1:
-                slot, overlap = near[0], 1.0  # one grid column under one header: the common case, cheaply
+            if by_column and cell.colspan == 1 and (near := by_column.get(cell.col)):
+                # One grid column: every slot indexed under it covers it whole (aligned slots span whole
+                # columns), so the first one wins at full overlap, as the general search below would find.
+                slot, overlap = near[0], 1.0
                 if slot.key not in out:
                     out[slot.key] = cell
                     best[slot.key] = overlap
                     continue
-            span = _span(view.grid, cell)
-            if span is None:
-                continue
-            near = self._slots_near(view, cell)
-            if len(near) == 1:
-                slot, overlap = near[0], near[0].overlap(*span)
             else:
-                overlap, slot = max(
-                    ((s.overlap(*span), s) for s in near), key=lambda item: item[0], default=(0.0, None)
-                )
-            if overlap <= 0 or slot is None:
-                if label_key(cell.text):
-                    self.problem(
-                        "CELL_OUTSIDE_COLUMNS", f"{squash(cell.text)!r} lies under no column", f"{table}.{row}"
+                span = _span(view.grid, cell)
+                if span is None:
+                    continue
+                near = self._slots_near(view, cell)
+                if len(near) == 1:
+                    slot, overlap = near[0], near[0].overlap(*span)
+                else:
+                    overlap, slot = max(
+                        ((s.overlap(*span), s) for s in near), key=lambda item: item[0], default=(0.0, None)
                     )
-                continue
+                if overlap <= 0 or slot is None:
+                    if label_key(cell.text):
+                        self.problem(
+                            "CELL_OUTSIDE_COLUMNS", f"{squash(cell.text)!r} lies under no column", f"{table}.{row}"
+                        )
+                    continue
             if slot.key in out:
                 if label_key(cell.text) and label_key(out[slot.key].text):
                     self.problem("CELL_AMBIGUOUS", f"two values under {slot.key}", f"{table}.{row}.{slot.key}")
@@ -589,6 +777,8 @@ class TableReader:
                     continue
             out[slot.key] = cell
             best[slot.key] = overlap
+        if len(out) == self.slot_keys:
+            return out  # a cell under every column
         missing = [s for s in self.slots if s.key not in out]
         if view.grid.aligned:
             if missing and table == "applications":
@@ -657,26 +847,40 @@ class TableReader:
             result.unreadable = True  # its row is there, but which number is which cannot be told
             return
         for row in self.template.review_rows:
-            cells = {
-                col.key: self._cell("reviews_litigation", row.key, col, assigned[f"{row.key}.{col.key}"], view)
-                for col in self.template.review_columns
-                if f"{row.key}.{col.key}" in assigned
-            }
+            plan = _column_plan(self.template.review_columns, f"{row.key}.")
+            cells = self._cells("reviews_litigation", row.key, plan, assigned, view)
             if cells:
                 result.cells[row.key] = cells
                 result.labels[row.key] = row.label
 
     # ------------------------------------------------------------------ cells and checks
 
-    def _cell(self, table: str, row: str, defined: ColumnDef, source: GridCell, view: RowView) -> Cell:
-        cell = read_cell(source.text, defined.kind)
-        page = view.page
-        cell.src = (
-            {"table": view.grid.index, "row": view.index, "col": source.col}
-            if page is None
-            else {"table": view.grid.index, "row": view.index, "col": source.col, "page": page}
-        )
-        if cell.state == NUMBER and (defined.kind != "amount" or defined.unit is not None):
+    def _cells(self, table: str, row: str, plan: Plan, assigned: dict[str, GridCell], view: RowView) -> dict[str, Cell]:
+        """The row's cells, read in column order from the grid cells assigned to its columns."""
+        grid = view.grid
+        row_index = view.index
+        page = grid.rows[row_index].page
+        cells = {}
+        for column, assigned_key, key, kind, number_will_do in plan:
+            source = assigned.get(assigned_key)
+            if source is None:
+                continue
+            text = source.text
+            src = {"table": grid.index, "row": row_index, "col": source.col}
+            if page is not None:
+                src["page"] = page
+            # _cell inlined for the common case, a number where one belongs (most cells of a report).
+            value, state, unit, note = read_value(text, kind)
+            if state == NUMBER and number_will_do:
+                cells[key] = Cell(value, state, text, unit, note, src)
+            else:
+                cells[key] = self._cell(table, row, column, source, src)
+        return cells
+
+    def _cell(self, table: str, row: str, defined: ColumnDef, source: GridCell, src: dict[str, int]) -> Cell:
+        value, state, unit, note = read_value(source.text, defined.kind)
+        cell = Cell(value, state, source.text, unit, note, src)
+        if state == NUMBER and (defined.kind != "amount" or defined.unit is not None):
             return cell
         where = f"{table}.{row}.{defined.key}"
         if cell.state == TEXT:
@@ -697,7 +901,7 @@ class TableReader:
     def _finish(self) -> None:
         t2 = self.results["active_disclosure"]
         if t2.labels:
-            absent = [r.label for r in self.template.rows("active_disclosure") if r.key not in t2.labels]
+            absent = [r.label for r in self._lookups.t2_rows if r.key not in t2.labels]
             if absent:
                 self.problem("ROWS_ABSENT", f"table 二 lacks the rows {'、'.join(absent)}", "active_disclosure")
         t3 = self.results["applications"]
