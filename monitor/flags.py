@@ -20,6 +20,9 @@ from db.models import Flag, FlagEvent, FlagStatus, Report
 from monitor.rules.base import Finding
 
 SYSTEM = "system"
+# Values in one IN (...) list: SQLite takes at most 32,766 bound values, and PostgreSQL exhausts its stack
+# planning a list of some thousands of (body, year) rows.
+IN_CHUNK = 500
 TRANSITIONS = {
     "ack": ({FlagStatus.OPEN}, FlagStatus.ACKNOWLEDGED),
     "dismiss": ({FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED}, FlagStatus.DISMISSED),
@@ -61,11 +64,15 @@ def _event(
         flag.status_changed_at = at
 
 
-def _basis_version(session: Session, report_id: int | None) -> int | None:
-    """The report version a finding was made on, so a dismissal can tell whether the report changed since."""
-    if report_id is None:
-        return None
-    return session.scalar(select(Report.current_version_id).where(Report.id == report_id))
+def _basis_versions(session: Session, report_ids: Iterable[int | None]) -> dict[int, int | None]:
+    """The report version each finding was made on, so a dismissal can tell whether the report changed
+    since. One query per 500 reports: a query per finding would also flush the session once per new flag."""
+    ids = sorted({r for r in report_ids if r is not None})
+    out: dict[int, int | None] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
+        out.update(session.execute(select(Report.id, Report.current_version_id).where(Report.id.in_(chunk))).all())
+    return out
 
 
 def reconcile(
@@ -87,16 +94,22 @@ def reconcile(
         query = query.where(Flag.body_id.in_(list(bodies)))
     if years is not None:
         query = query.where(Flag.year.in_(list(years)))
+    if pairs is not None and not pairs:
+        return changes
+    scopes = [query]
     if pairs is not None:
-        if not pairs:
-            return changes
-        query = query.where(tuple_(Flag.body_id, Flag.year).in_(list(pairs)))
-    existing = {(f.rule, f.body_id, f.year, f.subject): f for f in session.scalars(query)}
+        ordered = sorted(pairs)
+        scopes = [
+            query.where(tuple_(Flag.body_id, Flag.year).in_(ordered[start : start + IN_CHUNK]))
+            for start in range(0, len(ordered), IN_CHUNK)
+        ]
+    existing = {(f.rule, f.body_id, f.year, f.subject): f for scope in scopes for f in session.scalars(scope)}
+    bases = _basis_versions(session, (f.report_id for f in found.values()))
 
     for key, finding in found.items():
         flag = existing.pop(key, None)
         version = rules[finding.rule]
-        basis = _basis_version(session, finding.report_id)
+        basis = bases.get(finding.report_id) if finding.report_id is not None else None
         evidence = {**finding.evidence, "report_version": basis}
         if flag is None:
             flag = Flag(
