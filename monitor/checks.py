@@ -139,7 +139,10 @@ def run_checks(
                         query = query.where(Report.year.in_(years))
                     report_ids.update(session.scalars(query))
             for rule in corpus:
-                result = rule.evaluate_corpus(session, settings=settings, years=years, report_ids=report_ids, now=now)
+                with _gc_deferred():  # a year's signatures and texts: as many small objects as a batch
+                    result = rule.evaluate_corpus(
+                        session, settings=settings, years=years, report_ids=report_ids, now=now
+                    )
                 summary.changes.merge(
                     reconcile(
                         session, result.findings, rules={rule.code: rule.version}, pairs=result.evaluated, now=now

@@ -7,6 +7,7 @@ import random
 import re
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,10 +28,11 @@ from demo.reportgen import random_spec, shift_years
 from demo.reportgen.names import random_body
 from monitor.context import CheckSettings, load_context
 from monitor.deadlines import DeadlineCalendar
+from monitor.rules import copied_text
 from monitor.rules.base import Finding
 from monitor.rules.copied_text import CopiedText
 from monitor.rules.stale_problems import StaleProblems
-from monitor.similarity import normalise, text_sha256
+from monitor.similarity import minhash, normalise, text_sha256, to_bytes
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 LATER = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -426,7 +428,16 @@ def test_copied_keeps_signatures_current(database: Database) -> None:
         assert s.scalar(select(func.count()).where(TextSignature.computed_at == LATER)) == 1
 
 
-def test_copied_incremental_pass_judges_a_report_and_its_partners_only(database: Database) -> None:
+@pytest.fixture(params=["scan", "index"])
+def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Incremental passes look partners up by comparing bands directly (few changed reports) or through the
+    year's LSH index (many): both ways must give the same answer."""
+    if request.param == "index":
+        monkeypatch.setattr(copied_text, "SCAN_TARGETS", 0)
+    return str(request.param)
+
+
+def test_copied_incremental_pass_judges_a_report_and_its_partners_only(database: Database, lookup: str) -> None:
     with database.session() as s:
         ids = _corpus(s)
         _copied(s)
@@ -444,7 +455,7 @@ def test_copied_incremental_pass_judges_a_report_and_its_partners_only(database:
         assert _copied(s, report_ids={ids["fl"]}) == ([], {("fl", 2022)})
 
 
-def test_copied_incremental_pass_clears_the_partners_of_a_rewritten_report(any_database: Database) -> None:
+def test_copied_incremental_pass_clears_the_partners_of_a_rewritten_report(any_database: Database, lookup: str) -> None:
     with any_database.session() as s:
         ids = _corpus(s)
         _copied(s)
@@ -462,7 +473,7 @@ def test_copied_incremental_pass_clears_the_partners_of_a_rewritten_report(any_d
         ]
 
 
-def test_copied_incremental_pass_signs_reports_it_has_never_seen(database: Database) -> None:
+def test_copied_incremental_pass_signs_reports_it_has_never_seen(database: Database, lookup: str) -> None:
     with database.session() as s:
         ids = _corpus(s)
         findings, evaluated = _copied(s, report_ids={ids["hy"]})
@@ -501,3 +512,23 @@ def test_copied_leaves_independently_generated_reports_alone(database: Database)
         ("COPIED_TEXT", "g9", 2022, "problems"),
     ]
     assert {f.evidence["score"] for f in findings} == {1.0}
+
+
+def test_band_comparison_finds_what_the_lsh_index_finds() -> None:
+    """The incremental shortcut (bands compared directly) returns, for every query, the index's answer."""
+    texts = [
+        normalise(random_spec(random.Random(900 + n), template="2021", year=2022).sections["problems"] or "")
+        for n in range(200)
+    ]
+    # Near copies at falling similarity, so that some share a band and some do not.
+    for n, cut in enumerate((2, 6, 12, 25, 40)):
+        texts.append(texts[n][cut:] + texts[n + 50][:cut])
+    sections = {mode: copied_text._Section(0.9, scan=mode == "scan") for mode in ("scan", "index")}
+    signatures = [to_bytes(minhash(text)) for text in texts]
+    for section in sections.values():
+        for n, (text, signature) in enumerate(zip(texts, signatures, strict=True)):
+            section.add(n, copied_text._Entry(f"b{n}", text_sha256(text), signature), text)
+    answers = {mode: [section.query(sig) for sig in signatures] for mode, section in sections.items()}
+    assert answers["scan"] == answers["index"]
+    assert all(text_sha256(text) in found for text, found in zip(texts, answers["scan"], strict=True))
+    assert sum(len(found) > 1 for found in answers["scan"]) >= 4  # the near copies meet their originals
