@@ -138,11 +138,17 @@ def flags_cmd(
         typer.echo(json.dumps(flags, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(flags)} flags")
-    for col in ("id", "severity", "rule", "body", "year", "subject", "status", "message"):
-        table.add_column(col, overflow="fold")
+    # Two facts to a cell, so that the message keeps a readable width in an 80-column terminal.
+    for col in ("id", "rule\nsubject", "body\nyear", "severity\nstatus"):
+        table.add_column(col, no_wrap=col != "body\nyear", overflow="fold")
+    table.add_column("message", overflow="fold", ratio=1)
     for f in flags:
         table.add_row(
-            str(f["id"]), f["severity"], f["rule"], f["body"], str(f["year"]), f["subject"], f["status"], f["message"]
+            str(f["id"]),
+            f"{f['rule']}\n{f['subject']}" if f["subject"] else f["rule"],
+            f"{f['body']}\n{f['year']}",
+            f"{f['severity']}\n{f['status']}",
+            f["message"],
         )
     console.print(table)
 

@@ -24,7 +24,8 @@ def run(data_dir: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def flags(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, str]]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder where the seeds are registered, ingested and checked (twice)."""
     data = tmp_path_factory.mktemp("seeds") / "var"
     run(data, "db", "upgrade")
     run(data, "registry", "import", str(SAMPLE_REGISTRY))
@@ -33,7 +34,12 @@ def flags(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, 
     run(data, "check")
     second = run(data, "check")
     assert "0 new, 0 reopened, 0 resolved, 0 updated" in second
-    found = json.loads(run(data, "flags", "--json"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def flags(seeded: Path) -> dict[str, set[tuple[str, str]]]:
+    found = json.loads(run(seeded, "flags", "--json"))
     out: dict[str, set[tuple[str, str]]] = {}
     for flag in found:
         out.setdefault(f"{flag['body']}-{flag['year']}", set()).add((flag["rule"], flag["subject"]))
@@ -88,3 +94,16 @@ def test_no_seed_gets_arithmetic_or_an_empty_table_for_zeros(flags: dict[str, se
 
 def test_no_missing_report_without_a_crawl(flags: dict[str, set[tuple[str, str]]]) -> None:
     assert not any(rule == "MISSING_REPORT" for got in flags.values() for rule, _ in got)
+
+
+def test_flag_list_reads_in_an_80_column_terminal(seeded: Path) -> None:
+    result = runner.invoke(
+        app, ["flags", "--body", "nankou"], env={"COLUMNS": "80", "DISCLOSURE_DATA_DIR": str(seeded)}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "3 flags" in lines[0]
+    cells = [line.split("│")[2].strip() for line in lines if line.startswith("│")]  # the rule column
+    assert {"MISSING_SECTION", "LABEL_DEVIATION", "UNIT_MISSING"} <= set(cells)  # rule codes never broken
+    assert "other" in cells  # MISSING_SECTION's subject under it
