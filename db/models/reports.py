@@ -94,6 +94,10 @@ class ReportVersion(Base):
     __table_args__ = (
         UniqueConstraint("report_id", "content_sha256"),
         UniqueConstraint("report_id", "document_id"),
+        # "What changed since the last check" reads versions by these times: without an index that is a scan
+        # of every version, parsed JSON and all.
+        Index("ix_report_versions_first_seen", "first_seen"),
+        Index("ix_report_versions_last_seen", "last_seen"),
     )
 
 
