@@ -282,7 +282,7 @@ class CopiedText(CorpusRule):
             refreshed[row.id] = row.body_id
             published[row.id] = row.publish_date
             self._refresh(row, year, names, stored, index, writes, now, {})
-        self._write(session, writes)
+        self._write(session, year, writes)
         result.evaluated.update((body_id, year) for body_id in refreshed.values())
         self._judge(session, year, set(refreshed), index, names, published, result)
 
@@ -312,7 +312,7 @@ class CopiedText(CorpusRule):
         previous: dict[tuple[int, str], bytes] = {}  # signatures replaced: their old partners are judged too
         for row in _rows_by_id(session, refresh):
             self._refresh(row, year, names, stored, index, writes, now, previous)
-        self._write(session, writes)
+        self._write(session, year, writes)
 
         judged = set(targets)
         for rid in targets:
@@ -385,15 +385,17 @@ class CopiedText(CorpusRule):
             section.add(row.id, _Entry(row.body_id, sha, signature), norm)
 
     @staticmethod
-    def _write(session: Session, writes: _Writes) -> None:
+    def _write(session: Session, year: int, writes: _Writes) -> None:
         # A row missing from this year's may exist under another year (the report's year was corrected).
+        # One query for the whole year: lookups by id in chunks would each scan the table on PostgreSQL,
+        # whose planner still takes it for empty while this transaction fills it.
         fresh = {(v["report_id"], v["section"]) for v in writes.inserts}
         elsewhere: set[tuple[int, str]] = set()
-        for chunk in _chunks({rid for rid, _ in fresh}):
-            rows = session.execute(
-                select(TextSignature.report_id, TextSignature.section).where(TextSignature.report_id.in_(chunk))
+        if fresh:
+            moved = select(TextSignature.report_id, TextSignature.section).where(
+                TextSignature.year != year, TextSignature.report_id.in_(select(Report.id).where(Report.year == year))
             )
-            elsewhere.update((rid, key) for rid, key in rows)
+            elsewhere = {(rid, key) for rid, key in session.execute(moved)} & fresh
         if elsewhere:
             writes.updates += [v for v in writes.inserts if (v["report_id"], v["section"]) in elsewhere]
             writes.inserts = [v for v in writes.inserts if (v["report_id"], v["section"]) not in elsewhere]

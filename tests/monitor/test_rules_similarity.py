@@ -532,3 +532,19 @@ def test_band_comparison_finds_what_the_lsh_index_finds() -> None:
     assert answers["scan"] == answers["index"]
     assert all(text_sha256(text) in found for text, found in zip(texts, answers["scan"], strict=True))
     assert sum(len(found) > 1 for found in answers["scan"]) >= 4  # the near copies meet their originals
+
+
+def test_copied_moves_the_signatures_of_a_report_whose_year_was_corrected(any_database: Database) -> None:
+    with any_database.session() as s:
+        ids = _corpus(s)
+        _copied(s)
+        signed = s.scalar(select(func.count()).select_from(TextSignature))
+    with any_database.session() as s:
+        report = s.get(Report, ids["qx2021"])
+        assert report is not None
+        report.year = 2023  # the crawler misread the year, and a re-parse corrected it
+        s.flush()
+        _copied(s, now=LATER)
+        rows = s.execute(select(TextSignature.year).where(TextSignature.report_id == ids["qx2021"])).scalars().all()
+        assert rows == [2023, 2023]  # both sections, moved rather than signed twice
+        assert s.scalar(select(func.count()).select_from(TextSignature)) == signed
