@@ -11,13 +11,8 @@ from __future__ import annotations
 from tldextract import TLDExtract
 
 
-def use_bundled_suffix_list() -> bool:
-    """Point Scrapy's cookie middleware at the bundled list; False if Scrapy's layout has changed."""
-    try:
-        from scrapy.downloadermiddlewares import cookies
-    except ImportError:  # pragma: no cover - Scrapy always ships it
-        return False
-    if not hasattr(cookies, "_split_domain"):
-        return False
+def use_bundled_suffix_list() -> None:
+    """Point Scrapy's cookie middleware at the bundled list (tests/crawler/test_suffixes.py checks it took)."""
+    from scrapy.downloadermiddlewares import cookies
+
     cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
-    return True
