@@ -11,7 +11,7 @@ from rich.table import Table
 
 from db.session import Database
 from disclosure.context import console, err_console, fail, now, open_database, settings
-from monitor.expectations import BodyOverview, registry_overview
+from monitor.expectations import BodyOverview, Expectation, registry_overview
 from monitor.registry import ImportReport, RegistryError, import_registry
 
 app = typer.Typer(help="Who must file, where and by when.", no_args_is_help=True)
@@ -70,31 +70,57 @@ def _years(view: BodyOverview) -> str:
         return "none yet"
     due = [e for e in view.expectations if e.due_passed]
     text = f"{view.expectations[0].year}–{view.expectations[-1].year}"
-    return f"{text}\n{len(due)} due by now" if len(due) != len(view.expectations) else f"{text}\nall due"
+    return f"{text}, {len(due)} due by now" if len(due) != len(view.expectations) else f"{text}, all due"
 
 
-def _deadlines(view: BodyOverview) -> str:
-    """Each expected year with its due date; dates not from the kind's default are marked."""
+def _deadline_key(e: Expectation) -> tuple[object, ...] | None:
+    """What consecutive years must share to be shown as one line; None when a year stands alone."""
+    due = e.deadline.due
+    if due.year != e.year + 1:
+        return None
+    return (due.month, due.day, e.deadline.origin, e.deadline.source, e.due_passed)
+
+
+def deadline_lines(expectations: list[Expectation]) -> list[str]:
+    """Each expected year with its due date. Consecutive years due on the same day of the following
+    year, for the same reason, share a line (without the years when it covers them all, as the years
+    column shows them); dates not from the kind's default are marked."""
+    runs: list[list[Expectation]] = []
+    for e in expectations:
+        key = _deadline_key(e)
+        if runs and key is not None and e.year == runs[-1][-1].year + 1 and key == _deadline_key(runs[-1][0]):
+            runs[-1].append(e)
+        else:
+            runs.append([e])
     lines = []
-    for e in view.expectations:
-        mark = "" if e.deadline.origin == "default" else f" [magenta]({e.deadline.origin})[/]"
-        pending = "" if e.due_passed else " [cyan]upcoming[/]"
-        lines.append(f"{e.year} → {e.deadline.due.isoformat()}{mark}{pending}")
-    return "\n".join(lines) or "—"
+    for run in runs:
+        first, last = run[0], run[-1]
+        mark = "" if first.deadline.origin == "default" else f" [magenta]({first.deadline.origin})[/]"
+        pending = "" if first.due_passed else " [cyan]upcoming[/]"
+        if first is last:
+            when = f"{first.year} → {first.deadline.due.isoformat()}"
+        else:
+            when = f"{first.deadline.due:%m-%d} next year"
+            if len(runs) > 1:
+                when = f"{first.year}–{last.year} → {when}"
+        lines.append(f"{when}{mark}{pending}")
+    return lines
 
 
 def print_overview(views: list[BodyOverview], at: datetime) -> None:
-    table = Table(title=f"Registered bodies and what they owe as of {at.astimezone().date().isoformat()}")
-    for col in ("body", "kind", "jurisdiction", "portal", "years expected", "deadline of each year"):
-        table.add_column(col, overflow="fold")
+    today = at.astimezone(settings().tz).date()
+    table = Table(title=f"Registered bodies and what they owe as of {today.isoformat()}")
+    # Body ids and codes are read whole; the other columns wrap first.
+    widths = {"body": 15}
+    for col in ("body", "kind", "jurisdiction", "portal", "reports owed"):
+        table.add_column(col, overflow="fold", min_width=widths.get(col))
     for v in views:
         table.add_row(
             f"{v.name}\n[dim]{v.body_id}[/]",
             v.kind,
             f"{v.jurisdiction}\n[dim]{v.jurisdiction_code}[/]",
             v.portal or "—",
-            _years(v),
-            _deadlines(v),
+            "\n".join([_years(v), *deadline_lines(v.expectations)]),
         )
     console.print(table)
     sources = {e.deadline.source for v in views for e in v.expectations}
