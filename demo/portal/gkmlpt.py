@@ -23,7 +23,7 @@ from math import ceil
 
 from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild, ascending_ids
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
-from demo.portal.pages import Link, credit_code, day, document, esc, footer, index_number, link_list, metas, minute
+from demo.portal.pages import Link, article_metas, day, document, esc, footer, link_list, metas, minute
 from demo.portal.plan import OTHER_COLUMNS
 from demo.portal.publish import AttachmentSlot, Entry, pages_listed, publish_filler, publish_report
 
@@ -100,22 +100,10 @@ def _publish(
     )
 
 
-def _source(portal: Portal, entry: Entry) -> str:
-    if entry.report is not None:
-        return entry.report.body.name
-    return entry.filler.source if entry.filler else portal.owner
-
-
-def _identifier(portal: Portal, entry: Entry) -> str:
-    body = entry.report.body if entry.report else None
-    code = credit_code(body.id if body else portal.id, body.jurisdiction if body else "990000")
-    return index_number(code, entry.moment, entry.id % 100000)
-
-
 def _article(portal: Portal, header: str, column_name: str, entry: Entry, body: str, meta_time: datetime) -> str:
-    source = _source(portal, entry)
+    source = entry.source(portal)
     rows = [
-        ("索引号", _identifier(portal, entry)),
+        ("索引号", entry.index_number(portal)),
         ("分类", column_name),
         ("发布机构", source),
         ("成文日期", day(entry.moment)),
@@ -131,15 +119,7 @@ def _article(portal: Portal, header: str, column_name: str, entry: Entry, body: 
     )
     head = [
         f"<title>{esc(entry.title)}</title>",
-        *metas(
-            [
-                ("SiteName", portal.name),
-                ("ColumnName", column_name),
-                ("ArticleTitle", entry.title),
-                ("PubDate", minute(meta_time)),
-                ("ContentSource", source),
-            ]
-        ),
+        *article_metas(portal.name, column_name, entry.title, meta_time, source),
     ]
     return document(
         "utf-8",
@@ -177,8 +157,8 @@ def _api_pages(build: PortalBuild, column_id: int, name: str, entries: list[Entr
                     "url": e.path,
                     "date": day(e.moment),
                     "first_publish_time": int(e.moment.timestamp()),
-                    "publisher": _source(portal, e),
-                    "identifier": _identifier(portal, e),
+                    "publisher": e.source(portal),
+                    "identifier": e.index_number(portal),
                 }
                 for e in chunk
             ],

@@ -30,13 +30,12 @@ from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild, ascending
 from demo.portal.model import Body, Filler, PlannedReport, Portal, Resource
 from demo.portal.pages import (
     Link,
+    article_metas,
     catalogue,
-    credit_code,
     day,
     document,
     esc,
     footer,
-    index_number,
     link_list,
     metas,
     minute,
@@ -194,19 +193,16 @@ def _publish(
 
 
 def _source(portal: Portal, entry: Entry) -> str:
-    report = entry.report
-    if report is None:
-        return entry.filler.source if entry.filler else portal.owner
     # A unit's untitled report is posted by the city's web office, so its source does not name the unit either.
-    return report.body.name if report.title_names_body else portal.owner
+    if entry.report is not None and not entry.report.title_names_body:
+        return portal.owner
+    return entry.source(portal)
 
 
 def _article(portal: Portal, chrome: Chrome, column: Column, entry: Entry, body: str, meta_time: datetime) -> str:
     source = _source(portal, entry)
-    owner = entry.report.body if entry.report else None
-    code = credit_code(owner.id if owner else portal.id, owner.jurisdiction if owner else "990000")
     pairs = [
-        ("索引号", index_number(code, entry.moment, entry.id % 100000)),
+        ("索引号", entry.index_number(portal)),
         ("公开方式", "主动公开"),
         ("发布机构", source),
         ("发布日期", day(entry.moment)),
@@ -215,15 +211,7 @@ def _article(portal: Portal, chrome: Chrome, column: Column, entry: Entry, body:
     ]
     head = [
         f"<title>{esc(entry.title)}</title>",
-        *metas(
-            [
-                ("SiteName", portal.name),
-                ("ColumnName", column.name),
-                ("ArticleTitle", entry.title),
-                ("PubDate", minute(meta_time)),
-                ("ContentSource", source),
-            ]
-        ),
+        *article_metas(portal.name, column.name, entry.title, meta_time, source),
     ]
     return document(
         "utf-8",

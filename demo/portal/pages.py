@@ -80,6 +80,19 @@ def metas(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return [f'<meta name="{name}" content="{esc(value)}">' for name, value in pairs]
 
 
+def article_metas(site: str, column: str, title: str, published: datetime, source: str) -> list[str]:
+    """The <meta> tags a CMS puts on an article page; crawlers read PubDate from them."""
+    return metas(
+        [
+            ("SiteName", site),
+            ("ColumnName", column),
+            ("ArticleTitle", title),
+            ("PubDate", minute(published)),
+            ("ContentSource", source),
+        ]
+    )
+
+
 def link_list(links: Sequence[Link], css: str = "list") -> str:
     items = "".join(f'<li><a href="{esc(link.href)}">{esc(link.text)}</a></li>' for link in links)
     return f'<ul class="{css}">{items}</ul>'

@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 from demo.portal.build import Edit, Placement, PortalBuild
 from demo.portal.content import DOCX_TYPE, attachment, changed_cells
 from demo.portal.faults import BEHAVIOURS, mislabel_charset, oversize
-from demo.portal.model import Filler, PlannedReport, Resource
-from demo.portal.pages import Link, filler_body, report_body
+from demo.portal.model import Filler, PlannedReport, Portal, Resource
+from demo.portal.pages import Link, credit_code, filler_body, index_number, report_body
 
 # (article body HTML, the article's meta PubDate) -> the whole page
 PageRenderer = Callable[[str, datetime], str]
@@ -29,6 +29,18 @@ class Entry:
     filler: Filler | None = None
     path: str = ""  # assigned by the style
     id: int = 0  # the CMS's article id, assigned by the style
+
+    def source(self, portal: Portal) -> str:
+        """The publisher an article names: the reporting body, else the filler's source, else the portal's owner."""
+        if self.report is not None:
+            return self.report.body.name
+        return self.filler.source if self.filler else portal.owner
+
+    def index_number(self, portal: Portal) -> str:
+        """索引号: the reporting body's (else the portal's) credit code, the date and a serial."""
+        body = self.report.body if self.report else None
+        code = credit_code(body.id if body else portal.id, body.jurisdiction if body else "990000")
+        return index_number(code, self.moment, self.id % 100000)
 
 
 @dataclass(frozen=True)

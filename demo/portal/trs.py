@@ -22,13 +22,12 @@ from demo.portal.build import EMPTY_LIST_DATE, HTML, PortalBuild, ascending_ids
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
 from demo.portal.pages import (
     Link,
+    article_metas,
     catalogue,
-    credit_code,
     day,
     document,
     esc,
     footer,
-    index_number,
     link_list,
     metas,
     minute,
@@ -109,11 +108,9 @@ def _publish(build: PortalBuild, entry: Entry, column: str, name: str, rng: rand
 
 
 def _article(portal: Portal, column_name: str, entry: Entry, body: str, meta_time: datetime) -> str:
-    report = entry.report
-    source = report.body.name if report else entry.filler.source if entry.filler else portal.owner
-    code = credit_code(report.body.id if report else portal.id, report.body.jurisdiction if report else "990000")
+    source = entry.source(portal)
     pairs = [
-        ("索引号", index_number(code, entry.moment, entry.id % 100000)),
+        ("索引号", entry.index_number(portal)),
         ("主题分类", "综合政务"),
         ("发布机构", source),
         ("发布日期", day(entry.moment)),
@@ -122,15 +119,7 @@ def _article(portal: Portal, column_name: str, entry: Entry, body: str, meta_tim
     ]
     head = [
         f"<title>{esc(entry.title)}_{esc(column_name)}_{esc(portal.name)}</title>",
-        *metas(
-            [
-                ("SiteName", portal.name),
-                ("ColumnName", column_name),
-                ("ArticleTitle", entry.title),
-                ("PubDate", minute(meta_time)),
-                ("ContentSource", source),
-            ]
-        ),
+        *article_metas(portal.name, column_name, entry.title, meta_time, source),
     ]
     return document(
         DECLARED,
