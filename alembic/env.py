@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, event, text
 
 from db.models import Base
 from db.session import make_engine
@@ -33,19 +35,51 @@ def run_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_for_migrations(engine: Engine) -> None:
+    """Make SQLite migrations all-or-nothing and safe for data.
+
+    pysqlite runs DDL outside any transaction, so a failed step would leave half a migration behind
+    (a stray _alembic_tmp_* table); taking over BEGIN makes the whole run one transaction. Foreign keys
+    are switched off while tables are dropped and rebuilt (batch mode), which would otherwise fail on a
+    RESTRICT reference or cascade deletes into the tables pointing at them; they are verified before
+    the transaction commits instead."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN from the driver
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _check_references(connection: Connection) -> None:
+    broken = connection.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if broken:
+        rows = ", ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in broken[:5])
+        raise RuntimeError(f"the migration left {len(broken)} broken reference(s), rolled back: {rows}")
+
+
+def _migrate(connection: Connection) -> None:
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            _check_references(connection)
+
+
 def run_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection)
         return
     engine = make_engine(_url())
+    if engine.dialect.name == "sqlite":
+        _sqlite_for_migrations(engine)
     try:
         with engine.connect() as conn:
-            _configure(conn)
-            with context.begin_transaction():
-                context.run_migrations()
+            _migrate(conn)
     finally:
         engine.dispose()
 

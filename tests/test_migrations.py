@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
 
+from crawler.ingest import ingest_file
 from db import migrate
-from db.models import Base
-from db.session import make_engine
+from db.blobstore import FileBlobStore
+from db.models import Base, Body, Flag, FlagEvent, Report, ReportVersion
+from db.session import Database, make_engine
+from db.types import utcnow
+from demo import SAMPLE_REGISTRY, SEED_REPORTS
+from monitor.checks import run_checks
+from monitor.registry import import_registry
 
 
 def _schema_diff(url: str) -> list:
@@ -44,8 +55,106 @@ def test_round_trip_and_no_autogenerate_difference(any_url: str) -> None:
         engine.dispose()
 
 
-def test_a_single_head() -> None:
-    from alembic.script import ScriptDirectory
+def _revisions() -> list[str]:
+    """Every revision from the first to the head."""
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
 
+
+def _fill(url: str, blob_dir: Path) -> dict[str, int]:
+    """Register the seed bodies, ingest their reports and check them: rows in every main table."""
+    db = Database(url)
+    try:
+        with db.session() as s:
+            import_registry(SAMPLE_REGISTRY, s)
+        bodies = {"antai": "antai-2020", "nankou": "nankou-2020", "yima": "yima-2020"}
+        for body, name in bodies.items():
+            path = SEED_REPORTS / f"{name}.txt"
+            ingest_file(
+                db, FileBlobStore(blob_dir), path, body_id=body, year=None, published=None, url=None, now=utcnow()
+            )
+        run_checks(db)
+        return _counts(db)
+    finally:
+        db.dispose()
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.session() as s:
+        return {
+            m.__tablename__: s.scalar(select(func.count()).select_from(m)) or 0
+            for m in (Body, Report, ReportVersion, Flag, FlagEvent)
+        }
+
+
+def test_downgrades_work_on_a_database_that_holds_data(any_url: str, tmp_path: Path) -> None:
+    """Foreign keys (a jurisdiction's parent, a report's current version) must not stop a downgrade,
+    and a downgrade that rebuilds a table must not cascade deletes into the tables that point at it."""
+    migrate.upgrade(any_url)
+    filled = _fill(any_url, tmp_path / "blobs")
+    assert all(filled.values()), filled
+    revisions = _revisions()
+    migrate.downgrade(any_url, revisions[0])  # every later revision's downgrade, over data
+    migrate.upgrade(any_url)
+    db = Database(any_url)
+    try:
+        assert _counts(db) == filled
+    finally:
+        db.dispose()
+    migrate.downgrade(any_url, "base")
+    assert _tables(any_url) == set()
+    migrate.upgrade(any_url)
+    assert _tables(any_url) == set(Base.metadata.tables)
+
+
+def test_a_single_head() -> None:
     heads = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1
+
+
+FAILING_REVISION = '''"""A migration that fails half-way, after rebuilding a table."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "f0000000fail"
+down_revision = "{head}"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("half_done", sa.Integer(), nullable=True))
+    op.execute("UPDATE reports SET half_done = 1")
+    raise RuntimeError("this migration fails on purpose")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(
+    any_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrate.upgrade(any_url)
+    filled = _fill(any_url, tmp_path / "blobs")
+    head = migrate.head_revision()
+    scripts = tmp_path / "alembic"
+    shutil.copytree(migrate.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "f0000000fail_fails.py").write_text(FAILING_REVISION.format(head=head), encoding="utf-8")
+    monkeypatch.setenv(migrate.MIGRATIONS_ENV, str(scripts))
+    with pytest.raises(RuntimeError, match="fails on purpose"):
+        migrate.upgrade(any_url)
+    monkeypatch.delenv(migrate.MIGRATIONS_ENV)
+    engine = make_engine(any_url)
+    try:
+        assert migrate.current_revision(engine) == head
+        tables = set(inspect(engine).get_table_names())
+        assert not {t for t in tables if t.startswith("_alembic_tmp")}
+        assert "half_done" not in {c["name"] for c in inspect(engine).get_columns("reports")}
+    finally:
+        engine.dispose()
+    db = Database(any_url)
+    try:
+        assert _counts(db) == filled
+    finally:
+        db.dispose()
