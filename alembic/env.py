@@ -61,9 +61,20 @@ def _check_references(connection: Connection) -> None:
         raise RuntimeError(f"the migration left {len(broken)} broken reference(s), rolled back: {rows}")
 
 
+def _drop_leftovers(connection: Connection) -> None:
+    """Batch tables an interrupted run of an older version left behind; they would block any rebuild."""
+    names = connection.execute(
+        text("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'")
+    ).scalars()
+    for name in list(names):
+        connection.exec_driver_sql(f'DROP TABLE "{name}"')
+
+
 def _migrate(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
+        if connection.dialect.name == "sqlite":
+            _drop_leftovers(connection)
         context.run_migrations()
         if connection.dialect.name == "sqlite":
             _check_references(connection)

@@ -158,3 +158,18 @@ def test_a_failed_migration_leaves_the_database_as_it_was(
         assert _counts(db) == filled
     finally:
         db.dispose()
+
+
+def test_a_batch_table_left_by_an_interrupted_run_is_dropped(sqlite_url: str) -> None:
+    """Older versions could leave _alembic_tmp_reports behind; every later rebuild of reports failed."""
+    migrate.upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE _alembic_tmp_reports (id INTEGER)")
+    finally:
+        engine.dispose()
+    migrate.downgrade(sqlite_url, "base")
+    assert _tables(sqlite_url) == set()
+    migrate.upgrade(sqlite_url)
+    assert _tables(sqlite_url) == set(Base.metadata.tables)
