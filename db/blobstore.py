@@ -6,11 +6,15 @@ import hashlib
 import os
 import re
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
+INCOMING = ".incoming"  # temporary files of writes in progress, renamed into place when complete
+STALE_AFTER = 3600.0  # seconds after which a temporary file is taken for the remains of a killed writer
 
 
 class BlobKeyError(ValueError):
@@ -49,10 +53,13 @@ class BlobStore(Protocol):
 
 class FileBlobStore:
     """Blobs under root/ab/cd/<sha256>. A blob is written to a temporary file and renamed into
-    place, so readers never see half a file; an existing blob is never rewritten."""
+    place, so readers never see half a file. A blob that hashes to its key is never rewritten; one
+    that does not (damaged on disk) is replaced when its bytes are put again."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._incoming = self.root / INCOMING
+        self.sweep_incoming()
 
     def path_for(self, key: str) -> Path:
         check_key(key)
@@ -61,48 +68,78 @@ class FileBlobStore:
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
 
+    def intact(self, key: str) -> bool:
+        """The blob is stored and its bytes still hash to its key."""
+        path = self.path_for(key)
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as stored:
+                while chunk := stored.read(_CHUNK):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == key
+
     def put(self, data: bytes) -> str:
         key = sha256_hex(data)
-        if not self.exists(key):
-            self._write(key, [data])
+        if not self.intact(key):
+            tmp = self._spool([data])
+            self._place(tmp, key)
         return key
 
     def put_stream(self, stream: BinaryIO) -> str:
         """Store a large file without holding it in memory: hash while spooling to a temp file."""
-        self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            key = digest.hexdigest()
-            final = self.path_for(key)
-            if final.exists():
-                os.unlink(tmp)
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.chmod(tmp, 0o444)
-                os.replace(tmp, final)
-            return key
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
 
-    def _write(self, key: str, chunks: list[bytes]) -> None:
-        final = self.path_for(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".incoming-")
+        def chunks() -> Iterator[bytes]:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+                yield chunk
+
+        tmp = self._spool(chunks())
+        key = digest.hexdigest()
+        if self.intact(key):
+            os.unlink(tmp)
+        else:
+            self._place(tmp, key)
+        return key
+
+    def sweep_incoming(self, older_than: float = STALE_AFTER) -> int:
+        """Remove temporary files left by writers that were killed; returns how many."""
+        removed = 0
+        try:
+            entries = list(os.scandir(self._incoming))
+        except FileNotFoundError:
+            return 0
+        cutoff = time.time() - older_than
+        for entry in entries:
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another process finished or swept it
+                pass
+        return removed
+
+    def _spool(self, chunks: Iterable[bytes]) -> str:
+        """Write the bytes to a durable temporary file; returns its path."""
+        self._incoming.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._incoming)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return tmp
+
+    def _place(self, tmp: str, key: str) -> None:
+        final = self.path_for(key)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(tmp, 0o444)
             os.replace(tmp, final)
         except BaseException:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db.blobstore import BlobCorrupted, BlobKeyError, BlobNotFound, FileBlobStore
+from db.blobstore import INCOMING, STALE_AFTER, BlobCorrupted, BlobKeyError, BlobNotFound, FileBlobStore
 
 
 def test_put_returns_sha256_and_get_returns_the_bytes(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_stream_put_matches_put(tmp_path: Path) -> None:
     key = store.put_stream(io.BytesIO(data))
     assert key == hashlib.sha256(data).hexdigest()
     assert store.get(key) == data
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".incoming")] == []
+    assert list((tmp_path / INCOMING).iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,31 @@ def test_corruption_is_detected_when_verifying(tmp_path: Path) -> None:
     path.write_bytes(b"tampered")
     with pytest.raises(BlobCorrupted):
         store.get(key, verify=True)
+
+
+@pytest.mark.parametrize("how", ["put", "put_stream"])
+def test_putting_the_bytes_again_repairs_a_damaged_blob(tmp_path: Path, how: str) -> None:
+    store = FileBlobStore(tmp_path)
+    key = store.put(b"original")
+    path = store.path_for(key)
+    path.chmod(0o644)
+    path.write_bytes(b"tampered")
+    assert store.exists(key) and not store.intact(key)
+    assert (store.put(b"original") if how == "put" else store.put_stream(io.BytesIO(b"original"))) == key
+    assert store.get(key, verify=True) == b"original"
+    assert store.intact(key)
+
+
+def test_temporary_files_of_killed_writers_are_swept_and_fresh_ones_kept(tmp_path: Path) -> None:
+    incoming = tmp_path / INCOMING
+    incoming.mkdir()
+    stale, fresh = incoming / "tmpstale", incoming / "tmpfresh"
+    stale.write_bytes(b"half a report")
+    fresh.write_bytes(b"a write in progress")
+    old = stale.stat().st_mtime - STALE_AFTER - 60
+    os.utime(stale, (old, old))
+    FileBlobStore(tmp_path)
+    assert sorted(p.name for p in incoming.iterdir()) == ["tmpfresh"]
 
 
 def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
