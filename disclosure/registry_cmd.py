@@ -20,13 +20,14 @@ app = typer.Typer(help="Who must file, where and by when.", no_args_is_help=True
 def print_import_report(report: ImportReport, dry_run: bool = False) -> None:
     title = "Registry import (dry run, nothing written)" if dry_run else "Registry import"
     table = Table(title=title)
-    for col in ("", "added", "changed", "unchanged", "in database, not in file (kept)"):
+    for col in ("", "added", "changed", "removed", "unchanged", "in database, not in file (kept)"):
         table.add_column(col, justify="right" if col else "left")
     for kind in ("jurisdictions", "portals", "bodies", "deadlines"):
         table.add_row(
             kind,
             str(len(report.added.get(kind, []))),
             str(len(report.changed.get(kind, []))),
+            str(len(report.removed.get(kind, []))),
             str(report.unchanged.get(kind, 0)),
             str(report.not_in_file.get(kind, "")),
         )
@@ -37,6 +38,10 @@ def print_import_report(report: ImportReport, dry_run: bool = False) -> None:
     for kind, changes in report.changed.items():
         for ident, fields in changes:
             console.print(f"  [yellow]changed[/] {kind} {ident}: {', '.join(fields)}")
+    for kind, idents in report.removed.items():
+        console.print(f"  [red]removed[/] {kind} (withdrawn): {', '.join(idents)}")
+    for kind, idents in report.nothing_to_remove.items():
+        console.print(f"  nothing to remove for withdrawn {kind}: {', '.join(idents)}")
     if not report.has_changes:
         console.print("No changes: the database already matches the file.")
 
@@ -141,5 +146,7 @@ def show_cmd(
         views = registry_overview(session, at)
     if as_json:
         typer.echo(json.dumps([v.as_dict() for v in views], ensure_ascii=False, indent=2))
+    elif not views:
+        typer.echo("No body is registered yet: import a registry with `disclosure registry import FILE`.")
     else:
         print_overview(views, at)

@@ -1,7 +1,9 @@
 """Registry import: read the YAML file of who must file, validate all of it, then upsert it in one go.
 
 Nothing is written unless the whole file is valid. Every problem is reported with the line it is on.
-Entries present in the database but absent from the file are left alone (and counted), never deleted.
+Entries present in the database but absent from the file are left alone (and counted), never deleted: a
+registry may be split across files imported one after another. Only a deadline notice the file marks
+`withdrawn` is deleted.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.parsing.normalize import nfkc, squash
 from crawler.profiles import known_profiles
 from db.models import Body, BodyKind, DeadlineOverride, Jurisdiction, JurisdictionLevel, Portal
 from monitor.deadlines import parse_mmdd
@@ -137,14 +140,23 @@ class BodyEntry(_Entry):
 
 
 class DeadlineEntry(_Entry):
-    """A notice moving the deadline of one report year for some kinds of body in a jurisdiction."""
+    """A notice moving the deadline of one report year for some kinds of body in a jurisdiction,
+    or, when `withdrawn`, the removal of such a notice imported before."""
 
     jurisdiction: str
     year: int = Field(ge=2000, le=2100)
     kinds: list[BodyKind] = Field(min_length=1)
-    due: date
-    notice: str = Field(min_length=1)
+    due: date | None = None
+    notice: str | None = Field(None, min_length=1)
     url: str | None = None
+    withdrawn: bool = False
+
+    @model_validator(mode="after")
+    def _due_unless_withdrawn(self) -> Self:
+        missing = [repr(name) for name in ("due", "notice") if getattr(self, name) is None]
+        if missing and not self.withdrawn:
+            raise ValueError(f"needs {' and '.join(missing)} unless it says withdrawn: true")
+        return self
 
     @field_validator("jurisdiction", mode="before")
     @classmethod
@@ -275,6 +287,37 @@ def load_registry(text: str, source: str = "<registry>") -> RegistryFile:
     return result
 
 
+def _shared_names(reg: RegistryFile, session: Session, known_bad: set[str]) -> list[str]:
+    """Names and aliases that two bodies on one portal share: the crawler attributes a report to the
+    body its title names, so a shared name makes that ambiguous. Registered bodies the file does not
+    redefine count too."""
+    redefined = {b.id for _, b in reg.bodies} | known_bad
+    # (portal, name as the crawler compares it) -> the body using it, and where ("line N" or "registered")
+    owners: dict[tuple[str, str], tuple[str, str]] = {}
+    registered = session.execute(select(Body.id, Body.portal_id, Body.name, Body.aliases))
+    for body_id, portal_id, name, aliases in registered:
+        if portal_id is not None and body_id not in redefined:
+            for text in [name, *(aliases or [])]:
+                owners.setdefault((portal_id, squash(nfkc(text))), (body_id, "registered"))
+    problems = []
+    for where, b in reg.bodies:
+        if b.portal is None:
+            continue
+        shared: dict[str, list[str]] = {}  # "other body (where)" -> the names b shares with it
+        for text in dict.fromkeys([b.name, *b.aliases]):
+            key = (b.portal, squash(nfkc(text)))
+            owner = owners.setdefault(key, (b.id, f"line {where.line}"))
+            if key[1] and owner[0] != b.id:
+                shared.setdefault(f"{owner[0]} ({owner[1]})", []).append(text)
+        for other, names in shared.items():
+            line = where.at("name" if b.name in names else "aliases")
+            problems.append(
+                f"line {line}: body {b.id} shares {', '.join(names)} with body {other} on portal {b.portal}; "
+                "a report title naming it could belong to either"
+            )
+    return problems
+
+
 def check_references(reg: RegistryFile, session: Session, source: str = "<registry>") -> None:
     """Cross-entry checks against the file and what the database already holds; raises RegistryError
     with these and the structural problems if there are any."""
@@ -351,6 +394,7 @@ def check_references(reg: RegistryFile, session: Session, source: str = "<regist
                 f"line {where.at('last_year')}: body {b.id}: "
                 f"last_year {b.last_year} is before first_year {b.first_year}"
             )
+    problems.extend(_shared_names(reg, session, known_bad))
 
     seen_overrides: dict[tuple[str, int, str], int] = {}
     for where, d in reg.deadlines:
@@ -358,7 +402,7 @@ def check_references(reg: RegistryFile, session: Session, source: str = "<regist
             problems.append(
                 f"line {where.at('jurisdiction')}: deadline for {d.year}: unknown jurisdiction {d.jurisdiction}"
             )
-        if d.due.year != d.year + 1:
+        if d.due is not None and d.due.year != d.year + 1:
             problems.append(
                 f"line {where.at('due')}: deadline for report year {d.year} falls in {d.due.year}; "
                 f"it must fall in the following year ({d.year + 1})"
@@ -380,16 +424,19 @@ def check_references(reg: RegistryFile, session: Session, source: str = "<regist
 
 @dataclass
 class ImportReport:
-    """What an import did, by entity kind: added ids, changed ids with their fields, unchanged count."""
+    """What an import did, by entity kind: added ids, changed ids with their fields, unchanged count,
+    ids removed because the file withdrew them, and withdrawn ids that were not there to remove."""
 
     added: dict[str, list[str]] = field(default_factory=dict)
     changed: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     not_in_file: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    nothing_to_remove: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
-        return any(self.added.values()) or any(self.changed.values())
+        return any(self.added.values()) or any(self.changed.values()) or any(self.removed.values())
 
     def note(self, kind: str, ident: str, outcome: Literal["added", "changed", "unchanged"], fields: list[str]) -> None:
         self.added.setdefault(kind, [])
@@ -423,8 +470,9 @@ def _upsert(session: Session, report: ImportReport, kind: str, model: type, key:
     report.note(kind, ident, "changed" if fields else "unchanged", fields)
 
 
-def apply_registry(reg: RegistryFile, session: Session, source: str = "registry") -> ImportReport:
-    """Upsert a validated registry. The caller's transaction makes it all-or-nothing."""
+def apply_registry(reg: RegistryFile, session: Session) -> ImportReport:
+    """Upsert a validated registry. The caller's transaction makes it all-or-nothing. Nothing stored
+    names the file or a line: the same content from another file, or moved, must change nothing."""
     report = ImportReport()
     # Parents before children, so foreign keys hold at every flush.
     for _, j in sorted(reg.jurisdictions, key=lambda item: LEVEL_RANK[item[1].level.value]):
@@ -442,7 +490,8 @@ def apply_registry(reg: RegistryFile, session: Session, source: str = "registry"
         }
         _upsert(session, report, "portals", Portal, p.id, values)
     session.flush()
-    for where, b in reg.bodies:
+    for _, b in reg.bodies:
+        deadline_source = b.deadline_source or f"registry, body {b.id} (no source given)"
         values = {
             "id": b.id,
             "name": b.name,
@@ -453,9 +502,7 @@ def apply_registry(reg: RegistryFile, session: Session, source: str = "registry"
             "first_year": b.first_year,
             "last_year": b.last_year,
             "deadline": b.deadline,
-            "deadline_source": (b.deadline_source or f"registry {source}, line {where.at('deadline')}")
-            if b.deadline
-            else None,
+            "deadline_source": deadline_source if b.deadline else None,
             "active": b.active,
         }
         _upsert(session, report, "bodies", Body, b.id, values)
@@ -467,7 +514,13 @@ def apply_registry(reg: RegistryFile, session: Session, source: str = "registry"
             values = {"due": d.due, "notice": d.notice, "url": d.url}
             ident = f"{d.jurisdiction}/{d.year}/{kind}"
             obj = existing.get(key)
-            if obj is None:
+            if d.withdrawn:
+                if obj is None:
+                    report.nothing_to_remove.setdefault("deadlines", []).append(ident)
+                else:
+                    session.delete(obj)
+                    report.removed.setdefault("deadlines", []).append(ident)
+            elif obj is None:
                 session.add(DeadlineOverride(jurisdiction_code=d.jurisdiction, year=d.year, kind=kind, **values))
                 report.note("deadlines", ident, "added", [])
             else:
@@ -475,14 +528,21 @@ def apply_registry(reg: RegistryFile, session: Session, source: str = "registry"
                 report.note("deadlines", ident, "changed" if fields else "unchanged", fields)
     session.flush()
 
-    in_file = {
+    in_file: dict[str, set[Any]] = {
         "jurisdictions": {j.code for _, j in reg.jurisdictions},
         "portals": {p.id for _, p in reg.portals},
         "bodies": {b.id for _, b in reg.bodies},
+        "deadlines": {(d.jurisdiction, d.year, kind) for _, d in reg.deadlines if not d.withdrawn for kind in d.kinds},
     }
-    for kind, column in (("jurisdictions", Jurisdiction.code), ("portals", Portal.id), ("bodies", Body.id)):
-        stored = set(session.scalars(select(column)))
-        report.not_in_file[kind] = len(stored - in_file[kind])
+    overrides = select(DeadlineOverride.jurisdiction_code, DeadlineOverride.year, DeadlineOverride.kind)
+    stored: dict[str, set[Any]] = {
+        "jurisdictions": set(session.scalars(select(Jurisdiction.code))),
+        "portals": set(session.scalars(select(Portal.id))),
+        "bodies": set(session.scalars(select(Body.id))),
+        "deadlines": {tuple(row) for row in session.execute(overrides)},
+    }
+    for kind, idents in stored.items():
+        report.not_in_file[kind] = len(idents - in_file[kind])
     return report
 
 
@@ -494,7 +554,7 @@ def import_registry(path: Path, session: Session, dry_run: bool = False) -> Impo
         raise RegistryError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
     reg = load_registry(text, str(path))
     check_references(reg, session, str(path))
-    report = apply_registry(reg, session, path.name)
+    report = apply_registry(reg, session)
     if dry_run:
         session.rollback()
     return report

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Body, DeadlineOverride, Jurisdiction, Portal
+from db.models import Body, BodyKind, DeadlineOverride, Jurisdiction, Portal
 from db.session import Database
 from demo import SAMPLE_REGISTRY
+from disclosure.registry_cmd import print_import_report
+from monitor.deadlines import DeadlineCalendar
 from monitor.registry import RegistryError, import_registry
 
 GOOD = """\
@@ -86,11 +88,134 @@ def test_entries_missing_from_the_file_are_kept_and_counted(database: Database, 
     _import(database, tmp_path, GOOD)
     only_province = 'jurisdictions:\n  - {code: "610000", name: 陕西省, level: province}\n'
     report = _import(database, tmp_path, only_province)
-    assert report.not_in_file == {"jurisdictions": 2, "portals": 1, "bodies": 1}
+    assert report.not_in_file == {"jurisdictions": 2, "portals": 1, "bodies": 1, "deadlines": 2}
+    assert not report.has_changes
     assert _counts(database) == (3, 1, 1, 2)
 
 
+WITHDRAW_TOWNSHIP = GOOD.replace(
+    "kinds: [township, subdistrict], due: 2023-02-20, notice: 安康市通知}",
+    "kinds: [township], withdrawn: true}",
+)
+
+
+def _township_2022(db: Database) -> str:
+    """Where the 2022 deadline of a township in 岚皋县 comes from, as `registry show` works it out."""
+    with db.session() as s:
+        calendar = DeadlineCalendar.from_session(s)
+    return calendar.deadline_for(kind=BodyKind.TOWNSHIP, year=2022, jurisdiction_code="610925").origin
+
+
+def test_a_withdrawn_notice_is_removed_and_reported(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import(database, tmp_path, GOOD)
+    assert _township_2022(database) == "jurisdiction"
+    report = _import(database, tmp_path, WITHDRAW_TOWNSHIP)
+    assert report.removed == {"deadlines": ["610900/2022/township"]}
+    assert report.nothing_to_remove == {}
+    assert report.has_changes
+    assert report.not_in_file["deadlines"] == 1  # the subdistrict notice, absent from the file, is kept
+    with database.session() as s:
+        assert [o.kind for o in s.scalars(select(DeadlineOverride))] == [BodyKind.SUBDISTRICT]
+    assert _township_2022(database) == "default"
+
+    print_import_report(report)
+    out = capsys.readouterr().out
+    assert "removed deadlines (withdrawn): 610900/2022/township" in out
+    row = next(line for line in out.splitlines() if line.startswith("│ deadlines"))
+    # added, changed, removed, unchanged, in database but not in file
+    assert [cell.strip() for cell in row.split("│")[2:-1]] == ["0", "0", "1", "0", "1"]
+
+
+def test_withdrawing_a_missing_notice_removes_nothing(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import(database, tmp_path, WITHDRAW_TOWNSHIP)
+    again = _import(database, tmp_path, WITHDRAW_TOWNSHIP)
+    assert again.removed == {}
+    assert again.nothing_to_remove == {"deadlines": ["610900/2022/township"]}
+    assert not again.has_changes
+    assert _counts(database) == (3, 1, 1, 0)
+    print_import_report(again)
+    out = " ".join(capsys.readouterr().out.split())  # as if the console were wide enough not to wrap
+    assert "nothing to remove for withdrawn deadlines: 610900/2022/township No changes" in out
+
+
+def test_a_notice_left_out_of_a_later_file_is_kept_and_counted(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, GOOD)
+    report = _import(database, tmp_path, GOOD.split("deadlines:")[0])
+    assert not report.has_changes
+    assert report.not_in_file["deadlines"] == 2
+    assert _counts(database) == (3, 1, 1, 2)
+
+
+WITH_DEADLINE = GOOD.replace("first_year: 2019\n", "first_year: 2019\n    deadline: '03-31'\n")
+
+
+def test_the_default_deadline_source_does_not_depend_on_file_name_or_line(database: Database, tmp_path: Path) -> None:
+    first = _import(database, tmp_path, WITH_DEADLINE, "c1.yaml")
+    assert first.added["bodies"] == ["langao-county"]
+    with database.session() as s:
+        assert s.get(Body, "langao-county").deadline_source == "registry, body langao-county (no source given)"
+    copy = _import(database, tmp_path, WITH_DEADLINE, "copy of c1.yaml")
+    assert not copy.has_changes, copy.changed
+    commented = WITH_DEADLINE.replace("bodies:\n", "bodies:\n  # 岚皋县\n  # (county government)\n")
+    moved = _import(database, tmp_path, commented, "c1.yaml")
+    assert not moved.has_changes, moved.changed
+
+
+def test_an_explicit_deadline_source_is_kept(database: Database, tmp_path: Path) -> None:
+    text = WITH_DEADLINE.replace("deadline: '03-31'\n", "deadline: '03-31'\n    deadline_source: 岚政办发〔2019〕1号\n")
+    _import(database, tmp_path, text)
+    with database.session() as s:
+        assert s.get(Body, "langao-county").deadline_source == "岚政办发〔2019〕1号"
+
+
+DUPLICATE_BODY = """\
+  - id: langao-dup
+    name: 岚皋县人民政府
+    aliases: [岚皋县]
+    kind: government
+    jurisdiction: "610925"
+    portal: langao
+    first_year: 2019
+"""
+
+
+def test_a_name_already_registered_on_the_portal_is_rejected(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, GOOD)
+    with pytest.raises(RegistryError) as info:
+        _import(database, tmp_path, "bodies:\n" + DUPLICATE_BODY.replace("岚皋县人民政府", "岚皋县政府"))
+    assert info.value.problems == [
+        "line 4: body langao-dup shares 岚皋县 with body langao-county (registered) on portal langao; "
+        "a report title naming it could belong to either"
+    ]
+    assert _counts(database) == (3, 1, 1, 2)
+
+
+def test_names_may_repeat_on_other_portals_or_move_between_bodies(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, GOOD)
+    portal = "  - {id: ankang, name: 安康市人民政府网, base_url: 'http://127.0.0.1:8002/'}\n"
+    other_portal = "portals:\n" + portal + "bodies:\n" + DUPLICATE_BODY.replace("portal: langao", "portal: ankang")
+    assert _import(database, tmp_path, other_portal).added["bodies"] == ["langao-dup"]
+    # langao-county gives its alias up in the same file that gives it to another body on its portal
+    moved = GOOD.split("deadlines:")[0].replace("aliases: [岚皋县]", "aliases: []") + DUPLICATE_BODY.replace(
+        "id: langao-dup\n    name: 岚皋县人民政府", "id: langao-office\n    name: 岚皋县人民政府办公室"
+    )
+    assert _import(database, tmp_path, moved).added["bodies"] == ["langao-office"]
+
+
 BAD_FILES = {
+    "name and alias shared by two bodies on a portal": (
+        GOOD.replace("deadlines:", DUPLICATE_BODY + "deadlines:"),
+        "line 18: body langao-dup shares 岚皋县人民政府（新）, 岚皋县 with body langao-county (line 10) "
+        "on portal langao; a report title naming it could belong to either",
+    ),
+    "notice without a due date": (
+        GOOD.replace(" due: 2023-02-20,", ""),
+        "line 18: deadlines[0]: entry: needs 'due' unless it says withdrawn: true",
+    ),
     "unknown portal": (
         GOOD.replace("portal: langao\n", "portal: ankang\n"),
         "line 15: body langao-county: unknown portal 'ankang'",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from typer.testing import CliRunner
+
+from disclosure.app import app
 from disclosure.registry_cmd import deadline_lines
 from monitor.deadlines import Deadline, Origin
 from monitor.expectations import Expectation
@@ -38,3 +41,16 @@ def test_a_notice_an_upcoming_year_and_a_gap_each_break_the_run() -> None:
 
 def test_no_expected_year_gives_no_line() -> None:
     assert deadline_lines([]) == []
+
+
+def test_an_empty_registry_says_how_to_fill_it() -> None:
+    """conftest points DISCLOSURE_DATA_DIR at the test's own folder, so the database starts empty."""
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["registry", "show"])
+    assert (result.exit_code, result.output) == (
+        0,
+        "No body is registered yet: import a registry with `disclosure registry import FILE`.\n",
+    )
+    result = runner.invoke(app, ["registry", "show", "--json"])
+    assert (result.exit_code, result.output) == (0, "[]\n")

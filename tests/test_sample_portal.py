@@ -490,7 +490,7 @@ def test_registry_validates_and_matches_the_manifest(
     assert registry.problems == []
     with database.session() as session:
         check_references(registry, session, "sample-portal.yaml")
-        added = apply_registry(registry, session, "sample-portal.yaml")
+        added = apply_registry(registry, session)
     assert added.has_changes
     registered = {body.id: body for _, body in registry.bodies}
     assert len(registered) == 30
