@@ -32,9 +32,13 @@ def upgrade_cmd(revision: str = typer.Argument("head", help="Target revision")) 
 @app.command("downgrade")
 def downgrade_cmd(
     revision: str = typer.Argument(..., help="Target revision, or 'base' to drop everything"),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation"),
 ) -> None:
-    """Migrate the database back to REVISION."""
+    """Migrate the database back to REVISION (asks first: a downgrade drops tables and their data)."""
     database = _database()
+    if not yes:
+        what = "every table and all data" if revision == "base" else "the tables and columns newer than " + revision
+        typer.confirm(f"Downgrading {mask_url(database.url)} drops {what}. Continue?", abort=True)
     try:
         migrate.downgrade(database.url, revision)
     except Exception as exc:

@@ -22,7 +22,7 @@ def _make(name: str, step: int, summary: str) -> typer.models.CommandFunctionTyp
         )
         raise typer.Exit(2)
 
-    command.__doc__ = f"[not built yet: step {step}] {summary}"
+    command.__doc__ = f"{summary} Arrives with roadmap step {step}."
     return command
 
 
