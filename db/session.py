@@ -23,12 +23,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a file-backed SQLite URL; None for other databases and in-memory SQLite."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, **kwargs)
+        file = sqlite_file(url)
+        if file is not None:
+            # At connect time, not here: building an engine must not touch the disk, and a folder that
+            # cannot be made then fails inside the caller's error handling.
+            def make_folder(*_: Any) -> None:  # returning None lets SQLAlchemy connect as usual
+                file.parent.mkdir(parents=True, exist_ok=True)
+
+            event.listen(engine, "do_connect", make_folder)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

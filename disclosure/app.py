@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 from rich.table import Table
 
@@ -32,14 +34,23 @@ app.add_typer(flags_app, name="flags")
 
 
 @app.command("config")
-def config_cmd() -> None:
+def config_cmd(
+    as_json: bool = typer.Option(False, "--json", help='Print {variable: {"value": ..., "origin": ...}} as JSON'),
+) -> None:
     """Show the effective configuration (secrets masked) and where each value comes from."""
+    rows = settings().describe()
+    if as_json:
+        typer.echo(
+            json.dumps({k: {"value": v, "origin": o} for k, (v, o) in rows.items()}, ensure_ascii=False, indent=2)
+        )
+        return
+    # Never "…": names stay whole, values fold (paths and URLs have no spaces to wrap at), origins wrap.
     table = Table(title="Effective configuration")
-    table.add_column("variable")
-    table.add_column("value")
-    table.add_column("from")
-    for name, value, origin in settings().describe():
-        table.add_row(name, value, origin)
+    table.add_column("variable", no_wrap=True, min_width=max(map(len, rows)))
+    table.add_column("value", overflow="fold", ratio=1)
+    table.add_column("from", overflow="fold", max_width=16)
+    for name, (value, origin) in rows.items():
+        table.add_row(name, "" if value is None else str(value), origin)
     console.print(table)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from db import migrate
-from db.session import Database
+from db.session import Database, sqlite_file
 from db.settings import Settings, get_settings, mask_url
 from db.types import utcnow
 
@@ -18,33 +20,46 @@ err_console = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a clear error (never a traceback) and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}")
+    # soft_wrap: one line however narrow the terminal, so a path or URL is never broken in two
+    err_console.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 
 def settings() -> Settings:
     try:
         return get_settings()
-    except Exception as exc:  # pydantic's message names the bad variable
+    except ValidationError as exc:  # not str(exc): pydantic's text repeats the input, which may hold a password
+        problems = "; ".join(
+            f"{err['loc'][0]} (DISCLOSURE_{str(err['loc'][0]).upper()}): {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        )
+        raise fail(f"invalid configuration: {problems}") from None
+    except Exception as exc:  # the config file: missing, not TOML, unknown keys
         raise fail(f"invalid configuration: {exc}") from None
 
 
 def open_database(cfg: Settings, *, upgrade: bool = False) -> Database:
-    """The configured database; migrated first when `upgrade`, else refused if not at the head revision."""
-    database = Database.from_settings(cfg)
+    """The configured database; migrated first when `upgrade`, else refused if missing or not at the head revision."""
+    url = mask_url(cfg.effective_database_url)
+    file = sqlite_file(cfg.effective_database_url)
+    if not upgrade and file is not None and not file.exists():  # connecting would create an empty one
+        raise fail(f"no database at {file}: run `disclosure db upgrade` first")
     try:
+        database = Database.from_settings(cfg)
         if upgrade:
             migrate.upgrade(database.url)
         elif not migrate.is_up_to_date(database.engine):
             current = migrate.current_revision(database.engine)
             state = "is empty" if current is None else f"is at revision {current}, not {migrate.head_revision()}"
-            raise fail(f"the database {mask_url(database.url)} {state}: run `disclosure db upgrade` first")
+            raise fail(f"the database {url} {state}: run `disclosure db upgrade` first")
     except migrate.MigrationsNotFound as exc:
         raise fail(str(exc)) from None
     except typer.Exit:
         raise
     except Exception as exc:
-        raise fail(f"cannot open the database {mask_url(database.url)}: {exc}") from None
+        # The driver's own message (SQLAlchemy wraps it with a multi-line "Background" note), on one line
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise fail(f"cannot open the database {url}: {reason}") from None
     return database
 
 

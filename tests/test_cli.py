@@ -38,9 +38,25 @@ CONTRACT = [
 ]
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+def run(*args: str, columns: int = 200) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a user would have seen a traceback
     return result.exit_code, result.output
+
+
+def table_rows(out: str) -> dict[str, tuple[str, str]]:
+    """{name: (value, origin)} of the `config` table, a cell's folded or wrapped pieces joined again."""
+    pieces: dict[str, tuple[list[str], list[str]]] = {}
+    name = ""
+    for line in out.splitlines():
+        if line.startswith("│"):
+            first, value, origin = (cell.strip() for cell in line.strip("│").split("│"))
+            name = first or name  # continuation lines leave the name cell empty
+            pieces.setdefault(name, ([], []))
+            pieces[name][0].append(value)
+            pieces[name][1].append(origin)
+    return {name: ("".join(value), " ".join(filter(None, origin))) for name, (value, origin) in pieces.items()}
 
 
 def test_help_lists_every_contract_command() -> None:
@@ -70,6 +86,61 @@ def test_config_masks_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Asia/Shanghai" in out
 
 
+LONG_URL = "postgresql+psycopg://monitor:s3cret@database.internal.example.org:5432/disclosure?sslmode=require"
+
+
+def test_config_folds_long_values_at_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCLOSURE_DATABASE_URL", LONG_URL)
+    monkeypatch.setenv("DISCLOSURE_SMTP_PASSWORD", "mailpass")
+    code, out = run("config", columns=80)
+    assert code == 0
+    assert "…" not in out and max(map(len, out.splitlines())) <= 80
+    rows = table_rows(out)
+    assert rows["DISCLOSURE_DATABASE_URL"] == (LONG_URL.replace("s3cret", "********"), "environment")
+    assert rows["DISCLOSURE_BLOB_DIR"] == (str(tmp_path / "var" / "blobs"), "default")
+    assert rows["DISCLOSURE_SMTP_PASSWORD"] == ("********", "environment")
+    assert rows["DISCLOSURE_SMTP_STARTTLS"] == ("False", "default")
+    assert len(rows) == 11
+
+
+def test_config_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site.toml").write_text('smtp_port = 587\nsmtp_sender = "监测 <monitor@example.cn>"\n')
+    monkeypatch.setenv("DISCLOSURE_CONFIG", str(tmp_path / "site.toml"))
+    monkeypatch.setenv("DISCLOSURE_DATABASE_URL", "postgresql+psycopg://u@h/db?password=qsecret")
+    monkeypatch.setenv("DISCLOSURE_SMTP_PASSWORD", "mailpass")
+    monkeypatch.setenv("DISCLOSURE_SMTP_USER", "")
+    code, out = run("config", "--json")
+    assert code == 0
+    var = tmp_path / "var"
+    assert json.loads(out) == {
+        "DISCLOSURE_DATA_DIR": {"value": str(var), "origin": "environment"},
+        "DISCLOSURE_DATABASE_URL": {"value": "postgresql+psycopg://u@h/db?password=********", "origin": "environment"},
+        "DISCLOSURE_BLOB_DIR": {"value": str(var / "blobs"), "origin": "default"},
+        "DISCLOSURE_WARC_DIR": {"value": str(var / "warc"), "origin": "default"},
+        "DISCLOSURE_TIMEZONE": {"value": "Asia/Shanghai", "origin": "default"},
+        "DISCLOSURE_SMTP_HOST": {"value": "localhost", "origin": "default"},
+        "DISCLOSURE_SMTP_PORT": {"value": 587, "origin": "config file"},
+        "DISCLOSURE_SMTP_USER": {"value": None, "origin": "default"},
+        "DISCLOSURE_SMTP_PASSWORD": {"value": "********", "origin": "environment"},
+        "DISCLOSURE_SMTP_STARTTLS": {"value": False, "origin": "default"},
+        "DISCLOSURE_SMTP_SENDER": {"value": "监测 <monitor@example.cn>", "origin": "config file"},
+    }
+
+
+def test_config_treats_empty_variables_as_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SMTP_PASSWORD", "DATABASE_URL", "DATA_DIR"):
+        monkeypatch.setenv(f"DISCLOSURE_{name}", "")
+    code, out = run("config")
+    assert code == 0
+    rows = table_rows(out)
+    assert rows["DISCLOSURE_SMTP_PASSWORD"] == ("", "default")
+    assert rows["DISCLOSURE_DATA_DIR"] == ("var", "default")
+    assert rows["DISCLOSURE_DATABASE_URL"] == (
+        f"sqlite:///{tmp_path / 'var' / 'disclosure.db'}",
+        "default (SQLite in data_dir)",
+    )
+
+
 def test_config_reads_a_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "site.toml").write_text('timezone = "Asia/Urumqi"\nsmtp_host = "mail.example"\n')
     monkeypatch.setenv("DISCLOSURE_CONFIG", str(tmp_path / "site.toml"))
@@ -85,10 +156,85 @@ def test_bad_configuration_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
     assert "invalid configuration" in out and "Traceback" not in out
 
 
-def test_commands_refuse_an_unmigrated_database() -> None:
+def test_unknown_key_in_the_config_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site.toml").write_text('smtp_pasword = "x"\n')
+    monkeypatch.setenv("DISCLOSURE_CONFIG", str(tmp_path / "site.toml"))
+    code, out = run("config")
+    assert code == 1
+    assert f"error: invalid configuration: unknown key 'smtp_pasword' in {tmp_path / 'site.toml'}; known keys:" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SMTP_PORT", "70000", "smtp_port (DISCLOSURE_SMTP_PORT): Input should be less than or equal to 65535"),
+        (
+            "SMTP_SENDER",
+            "nobody",
+            "smtp_sender (DISCLOSURE_SMTP_SENDER): 'nobody' is not an e-mail address "
+            "(name@example.org or Name <name@example.org>)",
+        ),
+        (
+            "DATABASE_URL",
+            "notaurl",
+            "database_url (DISCLOSURE_DATABASE_URL): 'notaurl' is not a database URL; "
+            "use sqlite:///<path> or postgresql+psycopg://user@host/db",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://u:topsecret@h/db",
+            "database_url (DISCLOSURE_DATABASE_URL): unsupported database 'mysql'; "
+            "use sqlite:///<path> or postgresql+psycopg://user@host/db",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", [("registry", "show"), ("db", "upgrade"), ("config",)])
+def test_invalid_settings_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str, command: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv(f"DISCLOSURE_{name}", value)
+    code, out = run(*command)
+    assert (code, out) == (1, f"error: invalid configuration: {message}\n")
+
+
+def test_connection_errors_mask_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCLOSURE_DATABASE_URL", "postgresql+psycopg://u:s3cret@127.0.0.1:9/db?password=qsecret")
+    masked = "postgresql+psycopg://u:********@127.0.0.1:9/db?password=********"
+    code, out = run("registry", "show")
+    assert code == 1 and out.count("\n") == 1  # the driver's multi-line message joined
+    assert out.startswith(f"error: cannot open the database {masked}: connection failed: ")
+    code, out = run("db", "current")
+    assert code == 1 and out.startswith(f"error: cannot read {masked}: ")
+    assert "s3cret" not in out and "qsecret" not in out
+
+
+def test_an_unusable_data_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "plain-file").write_text("")
+    data = tmp_path / "plain-file" / "var"
+    monkeypatch.setenv("DISCLOSURE_DATA_DIR", str(data))
+    code, out = run("registry", "show")
+    assert (code, out) == (1, f"error: no database at {data / 'disclosure.db'}: run `disclosure db upgrade` first\n")
+    code, out = run("db", "upgrade")
+    assert code == 1
+    assert out.startswith(f"error: migration of sqlite:///{data / 'disclosure.db'} failed: [Errno 20] Not a directory")
+
+
+@pytest.mark.parametrize("command", [("registry", "show"), ("flags",), ("registry", "import", str(SAMPLE_REGISTRY))])
+def test_read_commands_do_not_create_the_database(tmp_path: Path, command: tuple[str, ...]) -> None:
+    db_file = tmp_path / "var" / "disclosure.db"
+    code, out = run(*command)
+    assert (code, out) == (1, f"error: no database at {db_file}: run `disclosure db upgrade` first\n")
+    assert not db_file.exists()
+    assert run("db", "upgrade")[0] == 0 and db_file.exists()
+    assert run(*command)[0] == 0
+
+
+def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "disclosure.db").write_bytes(b"")
     code, out = run("registry", "import", str(SAMPLE_REGISTRY))
     assert code == 1
-    assert "disclosure db upgrade" in out
+    assert f"the database sqlite:///{tmp_path / 'var' / 'disclosure.db'} is empty: run `disclosure db upgrade`" in out
 
 
 def test_db_upgrade_then_registry_import_and_show(tmp_path: Path) -> None:
