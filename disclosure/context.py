@@ -25,6 +25,11 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def driver_message(exc: BaseException) -> str:
+    """The driver's own message on one line (SQLAlchemy wraps it with the SQL and a "Background" note)."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
 def settings() -> Settings:
     try:
         return get_settings()
@@ -57,9 +62,7 @@ def open_database(cfg: Settings, *, upgrade: bool = False) -> Database:
     except typer.Exit:
         raise
     except Exception as exc:
-        # The driver's own message (SQLAlchemy wraps it with a multi-line "Background" note), on one line
-        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        raise fail(f"cannot open the database {url}: {reason}") from None
+        raise fail(f"cannot open the database {url}: {driver_message(exc)}") from None
     return database
 
 

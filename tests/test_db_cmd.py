@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner
 
 from db import migrate
@@ -40,3 +43,20 @@ def test_downgrade_with_yes_or_a_yes_answer() -> None:
     result = runner.invoke(app, ["db", "downgrade", "base", "--yes"])
     assert result.exit_code == 0 and "Continue?" not in result.output
     assert _revision() is None
+
+
+def test_current_on_a_missing_database_says_so_and_creates_nothing() -> None:
+    path = Path(get_settings().effective_database_url.removeprefix("sqlite:///"))
+    result = runner.invoke(app, ["db", "current"])
+    assert result.exit_code == 1
+    assert result.output == f"error: no database at {path}: run `disclosure db upgrade` first\n"
+    assert not path.exists()
+
+
+def test_a_connection_error_is_one_line_with_the_password_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCLOSURE_DATABASE_URL", "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none")
+    for args in (["db", "current"], ["db", "upgrade"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1 and "s3cret" not in result.output
+        assert result.output.startswith("error: ") and "nobody:********@127.0.0.1:1/none" in result.output
