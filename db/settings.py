@@ -66,7 +66,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file in the data folder")
     blob_dir: Path | None = Field(None, description="Content-addressed document store; default <data_dir>/blobs")
     warc_dir: Path | None = Field(None, description="WARC evidence archive; default <data_dir>/warc")
-    timezone: str = Field("Asia/Shanghai", description="Time zone of deadlines, schedules and displayed dates")
+    # Deadlines are always Beijing time (the regulation's); this zone is for people and schedules.
+    timezone: str = Field("Asia/Shanghai", description="Time zone of displayed times and of schedules")
 
     smtp_host: str = Field("localhost", description="SMTP server for digests")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")

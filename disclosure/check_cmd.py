@@ -16,7 +16,7 @@ from crawler.ingest import IngestError, ingest_file
 from db.blobstore import FileBlobStore
 from db.models import Body, Flag, FlagStatus
 from db.session import Database
-from disclosure.context import console, fail, now, open_database, settings
+from disclosure.context import console, fail, local_time, now, open_database, settings
 from monitor.checks import CheckSummary, changed_bodies, last_check, run_checks
 from monitor.flags import FlagError, change_status
 from monitor.rules.base import all_rules
@@ -62,7 +62,7 @@ def check_cmd(
         since = last_check(database)
         if since is not None:
             bodies = (bodies or set()) | changed_bodies(database, since)
-            console.print(f"Bodies changed since the last check ({since:%Y-%m-%d %H:%M}): {len(bodies)}")
+            console.print(f"Bodies changed since the last check ({local_time(since)}): {len(bodies)}")
     with database.session() as session:
         unknown = sorted(set(body) - set(session.scalars(select(Body.id).where(Body.id.in_(body)))))
     if unknown:
@@ -166,13 +166,13 @@ def show_cmd(flag_id: int = typer.Argument(..., help="Flag id")) -> None:
     console.rule(f"flag {flag_id}: {data['rule']} · {data['body']} {data['year']} {data['subject']}")
     console.print(
         f"[bold]{data['severity']}[/] · {data['status']} · rule v{data['rule_version']} · "
-        f"first raised {data['first_raised'][:16]}"
+        f"first raised {local_time(data['first_raised'])}"
     )
     console.print(data["message"])
     console.print_json(json.dumps(data["evidence"], ensure_ascii=False))
     console.print("[bold]history[/]")
     for at, actor, before, after, note in events:
-        console.print(f"  {at:%Y-%m-%d %H:%M} {actor}: {before or '—'} → {after}  {note}")
+        console.print(f"  {local_time(at)} {actor}: {before or '—'} → {after}  {note}")
 
 
 def _transition(action: str, flag_id: int, by: str, note: str) -> None:

@@ -66,5 +66,12 @@ def open_database(cfg: Settings, *, upgrade: bool = False) -> Database:
     return database
 
 
+def local_time(moment: datetime | str) -> str:
+    """A stored instant (aware datetime or ISO text) as people read it: minutes, in the configured zone."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return f"{moment.astimezone(settings().tz):%Y-%m-%d %H:%M}"
+
+
 def now() -> datetime:
     return utcnow()

@@ -15,7 +15,7 @@ from crawler.run import CrawlProgress, run_crawl
 from db.models import Body, CrawlRun, DiscoveredLink, Document, Portal, Report
 from db.session import Database
 from db.settings import Settings
-from disclosure.context import console, fail, open_database, settings
+from disclosure.context import console, fail, local_time, open_database, settings
 
 
 def _progress_table(progress: CrawlProgress) -> Table:
@@ -187,7 +187,7 @@ def reports_cmd(
             names.get(row["body"], row["body"]),
             str(row["year"]),
             f"{row['publish_date'] or '—'} ({row['publish_date_source'] or '—'})",
-            row["first_seen"][:16].replace("T", " "),
+            local_time(row["first_seen"]),
             row["template"] or "—",
             str(row["versions"]),
             ", ".join(f"{c}×{n}" if n > 1 else c for c, n in problems.items()) or "—",

@@ -4,7 +4,9 @@ flags the issue lists (and nothing wrong about all-zero tables or arithmetic).""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -107,3 +109,18 @@ def test_flag_list_reads_in_an_80_column_terminal(seeded: Path) -> None:
     cells = [line.split("│")[2].strip() for line in lines if line.startswith("│")]  # the rule column
     assert {"MISSING_SECTION", "LABEL_DEVIATION", "UNIT_MISSING"} <= set(cells)  # rule codes never broken
     assert "other" in cells  # MISSING_SECTION's subject under it
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York"])
+def test_times_are_shown_in_the_configured_zone(seeded: Path, zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = json.loads(run(seeded, "flags", "--json"))[0]
+    raised = datetime.fromisoformat(first["first_raised"]).astimezone(ZoneInfo(zone))
+    monkeypatch.setenv("DISCLOSURE_TIMEZONE", zone)
+    shown = run(seeded, "flags", "show", str(first["id"]))
+    assert f"first raised {raised:%Y-%m-%d %H:%M}" in shown
+    reports = run(seeded, "reports")
+    stored = json.loads(run(seeded, "reports", "--json"))
+    assert all(
+        f"{datetime.fromisoformat(r['first_seen']).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}" in reports
+        for r in stored
+    )
