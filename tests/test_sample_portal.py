@@ -24,7 +24,7 @@ from lxml import etree, html
 
 from db.session import Database
 from demo.portal import SamplePortal, Site, build_site
-from demo.portal.content import attachment, report_spec
+from demo.portal.content import DOCX_TYPE, attachment, report_spec
 from demo.reportgen import expected_cells
 from monitor.registry import apply_registry, check_references, load_registry
 
@@ -282,6 +282,121 @@ def test_gkmlpt_columns_list_through_the_json_api(base: str, manifest: dict[str,
         assert (a, b, post) == (post // 1000000, post // 1000, article["id"])
 
 
+# --- Shandong: site_/channel_ paths, ?page=N list pages -----------------------------------------------------
+
+_SD_CHANNEL = r"/sd-xian/site_[a-z]{4}/channel_[0-9a-f]{4}/"
+
+
+def _pager(page: str) -> dict[str, str]:
+    """The pager's live links, text -> href (links that lead nowhere are plain text)."""
+    block = re.search(r'<div class="pagination">(.*?)</div>', page).group(1)
+    return {text: href for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', block)}
+
+
+def _sd_list(base: str, column: str) -> tuple[int, dict[str, str]]:
+    """(pages, URL -> title) of a Shandong list channel, read by following 下一页 from index.html."""
+    first = fetch(column)
+    assert first.status == 200 and first.headers["Content-Type"] == "text/html; charset=utf-8"
+    pages = int(re.search(r'<span class="total">共(\d+)页</span>', first.body.decode("utf-8")).group(1))
+    listed: dict[str, str] = {}
+    url, number = column, 1
+    while True:
+        page = fetch(url).body.decode("utf-8")
+        assert f'<span class="current">{number}</span>' in page
+        items = re.findall(r'<li><a href="(\./doc_[0-9a-f]{16}\.html)" title="([^"]+)" target="_blank">', page)
+        assert len(items) == 8 or (number == pages and 0 < len(items) <= 8)
+        listed.update({urljoin(url, href): title for href, title in items})
+        pager = _pager(page)
+        if number == pages:
+            assert "下一页" not in pager and "尾页" not in pager
+            break
+        assert pager["下一页"] == f"index.html?page={number + 1}" and pager["尾页"] == f"index.html?page={pages}"
+        url, number = urljoin(url, pager["下一页"]), number + 1
+    return pages, listed
+
+
+def test_shandong_home_leads_to_the_report_column_through_the_disclosure_channel(
+    base: str, manifest: dict[str, Any]
+) -> None:
+    entry = portal(manifest, "sd-xian")
+    assert (entry["style"], entry["encoding"], entry["report_columns_in_registry"]) == ("shandong", "utf-8", True)
+    home = fetch(f"{base}/sd-xian/")
+    assert home.status == 200 and home.headers["Content-Type"] == "text/html; charset=utf-8"
+    disclosure_url = urljoin(base, links(home.body, "utf-8")["政府信息公开"])
+    assert re.fullmatch(rf"{re.escape(base)}{_SD_CHANNEL}index\.html", disclosure_url)
+    tree = links(fetch(disclosure_url).body, "utf-8")
+    column_url = urljoin(disclosure_url, tree["政府信息公开年报"])
+    assert re.fullmatch(rf"{re.escape(base)}{_SD_CHANNEL}index\.html", column_url)
+    assert entry["report_columns"] == [column_url] != [disclosure_url]
+    assert {"政府信息公开指南", "政府信息公开制度", "通知公告"} <= set(tree)
+
+
+def test_shandong_list_pages_turn_by_a_page_parameter(base: str, manifest: dict[str, Any]) -> None:
+    column = portal(manifest, "sd-xian")["report_columns"][0]
+    pages, listed = _sd_list(base, column)
+    reports = reports_of(manifest, "sd-xian")
+    decoys = [url for url in manifest["decoys"] if "/sd-xian/" in url]
+    assert len(decoys) == 2
+    assert pages == ceil((len(reports) + len(decoys)) / 8) >= 3  # reports and decoys, 8 a page
+    assert set(listed) == {r["url"] for r in reports} | set(decoys)
+    for report in reports:
+        assert listed[report["url"]] == report["title"] and report["column"] == column
+        assert re.fullmatch(rf"{re.escape(base)}{_SD_CHANNEL}doc_[0-9a-f]{{16}}\.html", report["url"])
+        assert report["url"].rsplit("/", 1)[0] == column.rsplit("/", 1)[0]  # in the channel's own folder
+    first = fetch(column).body
+    assert fetch(f"{column}?page=1").body == fetch(column.removesuffix("index.html")).body == first
+    assert _pager(first.decode("utf-8")) == {
+        **{str(n): f"index.html?page={n}" for n in range(2, min(pages, 5) + 1)},
+        "下一页": "index.html?page=2",
+        "尾页": f"index.html?page={pages}",
+    }
+    assert '<span class="disabled">首页</span><span class="disabled">上一页</span>' in first.decode("utf-8")
+    second = _pager(fetch(f"{column}?page=2").body.decode("utf-8"))
+    assert (second["首页"], second["上一页"], second["1"], second["下一页"]) == (
+        "index.html",
+        "index.html",
+        "index.html",
+        "index.html?page=3",
+    )
+    last = fetch(f"{column}?page={pages}").body
+    assert fetch(f"{column.removesuffix('index.html')}?page={pages}").body == last
+    for beyond in (pages + 1, 0, "x"):
+        assert fetch(f"{column}?page={beyond}").status == 404
+    # long titles are cut in the link text; only the title attribute has them whole
+    everything = "".join(fetch(f"{column}?page={n}").body.decode("utf-8") for n in range(1, pages + 1))
+    assert re.search(r'title="[^"]{29,}" target="_blank">[^<]{27}…</a>', everything)
+
+
+def test_shandong_article_carries_metas_catalogue_and_article_content(base: str, manifest: dict[str, Any]) -> None:
+    report = next(r for r in reports_of(manifest, "sd-xian", healthy=True) if r["format"] == "html")
+    page = fetch(report["url"]).body.decode("utf-8")
+    found = metas(page)
+    assert found["ArticleTitle"] == report["title"]
+    assert found["PubDate"] == report["meta_pubdate"] == report["publish_time"]
+    assert found["ContentSource"] == report["body_name"]
+    assert found["ColumnName"] == "政府信息公开年报"
+    assert found["SiteName"] == portal(manifest, "sd-xian")["name"]
+    assert f"<span>发布日期：{report['publish_time']}</span>" in page
+    assert f"<th>发布日期：</th><td>{report['publish_date']}</td>" in page
+    assert f"<th>发布机构：</th><td>{report['body_name']}</td>" in page
+    content = html.fromstring(page).xpath('//div[@class="article-content"]')[0]
+    assert len(content.xpath(".//table")) >= 3
+
+
+def test_shandong_attachments_sit_in_the_upload_folder(base: str, manifest: dict[str, Any]) -> None:
+    healthy = reports_of(manifest, "sd-xian", healthy=True)
+    for fmt, kind, magic in (("pdf", "application/pdf", b"%PDF-"), ("docx", DOCX_TYPE, b"PK")):
+        report = next(r for r in healthy if r["format"].endswith(fmt))
+        page = fetch(report["url"]).body.decode("utf-8")
+        content = html.fromstring(page).xpath('//div[@class="article-content"]')[0]
+        hrefs = content.xpath('.//p[@class="attachment"]/a/@href')
+        assert [urljoin(base, h) for h in hrefs] == report["attachments"]
+        month = report["publish_date"][:7].replace("-", "")
+        assert re.fullmatch(rf"/sd-xian/site_[a-z]{{4}}/upload/{month}/[0-9a-f]{{16}}\.{fmt}", hrefs[-1])
+        answer = fetch(report["attachments"][-1])
+        assert answer.headers["Content-Type"] == kind and answer.body.startswith(magic)
+
+
 # --- validators ------------------------------------------------------------------------------------------
 
 
@@ -294,6 +409,7 @@ def test_every_kind_of_answer_honours_conditional_requests(base: str, manifest: 
         next(r for r in healthy if r["attachments"])["attachments"][0],
         _jpage_url(base, portal(manifest, "hanweb-shi")["report_columns"][0]),
         gkmlpt_api,
+        portal(manifest, "sd-xian")["report_columns"][0] + "?page=2",
     ]
     for url in targets:
         first = fetch(url)
@@ -547,7 +663,7 @@ def test_served_reports_answer_with_their_titles(base: str, server: SamplePortal
     assert server.hits["/trs-xian/private/index.html"] == 0
 
 
-_ATTACHMENT = re.compile(r"/P0\d+\.(pdf|docx)$|downfile\.jsp|/attachment/0/")
+_ATTACHMENT = re.compile(r"/P0\d+\.(pdf|docx)$|downfile\.jsp|/attachment/0/|/upload/\d{6}/[0-9a-f]{16}\.")
 
 
 def _walk(base: str, start: str, skip: set[str]) -> set[str]:
@@ -616,9 +732,9 @@ def test_docx_bytes_do_not_depend_on_the_clock(site: Site) -> None:
 
 
 def test_same_seed_same_site_other_seed_other_site() -> None:
-    first = build_site(seed=7, bodies=12, years=range(2022, 2025))
-    second = build_site(seed=7, bodies=12, years=range(2022, 2025))
-    other = build_site(seed=8, bodies=12, years=range(2022, 2025))
+    first = build_site(seed=7, bodies=14, years=range(2022, 2025))
+    second = build_site(seed=7, bodies=14, years=range(2022, 2025))
+    other = build_site(seed=8, bodies=14, years=range(2022, 2025))
     base = "http://127.0.0.1:1"
     assert first.manifest(base) == second.manifest(base)
     assert first.registry_yaml(base) == second.registry_yaml(base)

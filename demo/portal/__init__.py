@@ -1,4 +1,5 @@
-"""A sample server imitating government portals (TRS, Hanweb, gkmlpt, a WAF), with a manifest of ground truth.
+"""A sample server imitating government portals (TRS, Hanweb, gkmlpt, Shandong, a WAF), with a manifest of ground
+truth.
 
 Build a site for a seed (`build_site`), serve it (`SamplePortal(site).start()` returns the base URL), then compare a
 crawl with `site.manifest(base)` after importing `site.registry_yaml(base)`; `edit` and `set_fault` change the

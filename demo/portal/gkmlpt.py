@@ -21,11 +21,20 @@ import random
 from datetime import datetime
 from math import ceil
 
-from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild, ascending_ids
+from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
 from demo.portal.pages import Link, article_metas, day, document, esc, footer, link_list, metas, minute
 from demo.portal.plan import OTHER_COLUMNS
-from demo.portal.publish import AttachmentSlot, Entry, pages_listed, publish_filler, publish_report
+from demo.portal.publish import (
+    AttachmentSlot,
+    Entry,
+    column_entries,
+    newest_first,
+    number_entries,
+    pages_listed,
+    publish_filler,
+    publish_report,
+)
 
 PAGE_SIZE = 10
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -43,15 +52,10 @@ def build_gkmlpt(
     first = rng.randint(2400, 2900)
     names = {"nb": REPORT_COLUMN_NAME, **dict(OTHER_COLUMNS)}
     columns = {key: (first + 7 * number, name) for number, (key, name) in enumerate(names.items())}
-    entries: dict[str, list[Entry]] = {key: [] for key in columns}
-    for report in reports:
-        entries["nb"].append(Entry(report.title, report.published, report=report))
-    for key, items in fillers.items():
-        entries[key] += [Entry(f.title, f.published, filler=f) for f in items]
-    every = [e for items in entries.values() for e in items]
-    for entry, number in zip(every, ascending_ids(rng, [e.moment for e in every], 3200000, 900), strict=True):
-        post = number
-        entry.id = post
+    entries = column_entries(columns, reports, fillers)
+    number_entries(entries, rng, 3200000, 900)
+    for entry in (e for items in entries.values() for e in items):
+        post = entry.id
         entry.path = f"{portal.prefix}gkmlpt/content/{post // 1000000}/{post // 1000}/post_{post}.html"
 
     header = _header(portal)
@@ -139,7 +143,7 @@ def _api_pages(build: PortalBuild, column_id: int, name: str, entries: list[Entr
     portal = build.portal
     path = f"{portal.prefix}gkmlpt/api/all/{column_id}"
     build.query_keys[path] = ("page", "1")
-    ordered = sorted(entries, key=lambda e: (e.moment, e.path), reverse=True)
+    ordered = newest_first(entries)
     pages = max(1, ceil(len(ordered) / PAGE_SIZE))
     newest = ordered[0].moment if ordered else EMPTY_LIST_DATE
     for number in range(1, pages + 2):

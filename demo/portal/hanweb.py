@@ -26,7 +26,7 @@ from datetime import datetime
 from math import ceil
 from urllib.parse import quote
 
-from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild, ascending_ids
+from demo.portal.build import EMPTY_LIST_DATE, HTML_UTF8, PortalBuild
 from demo.portal.model import Body, Filler, PlannedReport, Portal, Resource
 from demo.portal.pages import (
     Link,
@@ -36,12 +36,22 @@ from demo.portal.pages import (
     document,
     esc,
     footer,
+    home_page,
     link_list,
     metas,
     minute,
 )
 from demo.portal.plan import OTHER_COLUMNS
-from demo.portal.publish import AttachmentSlot, Entry, pages_listed, publish_filler, publish_report
+from demo.portal.publish import (
+    AttachmentSlot,
+    Entry,
+    column_entries,
+    newest_first,
+    number_entries,
+    pages_listed,
+    publish_filler,
+    publish_report,
+)
 
 PER_PAGE = 15
 GROUP = 3  # pages per dataproxy request, as the column script asks
@@ -95,15 +105,10 @@ def build_hanweb(
         column.unitid = rng.randint(100000, 999999)
     chrome = Chrome(_header(portal, disclosure, columns["tzgg"]), _column_url(portal, disclosure))
 
-    entries: dict[str, list[Entry]] = {key: [] for key in columns}
-    for report in reports:
-        key = f"nb:{report.body.id}" if report.body.kind == "township" else "nb"
-        entries[key].append(Entry(report.title, report.published, report=report))
-    for key, items in fillers.items():
-        entries[key] += [Entry(f.title, f.published, filler=f) for f in items]
-    every = [e for items in entries.values() for e in items]
-    for entry, number in zip(every, ascending_ids(rng, [e.moment for e in every], 3100000, 400), strict=True):
-        entry.id = number
+    entries = column_entries(
+        columns, reports, fillers, lambda r: f"nb:{r.body.id}" if r.body.kind == "township" else "nb"
+    )
+    number_entries(entries, rng, 3100000, 400)
 
     for key, column in columns.items():
         for entry in entries[key]:
@@ -233,7 +238,7 @@ def _column_page(
     build: PortalBuild, chrome: Chrome, column: Column, webid: int, entries: list[Entry], records: dict[int, Records]
 ) -> int:
     portal = build.portal
-    ordered = sorted(entries, key=lambda e: (e.moment, e.path), reverse=True)
+    ordered = newest_first(entries)
     records[column.id] = Records(
         [
             f'<li><a href="{e.path}" title="{esc(e.title)}" target="_blank">{esc(e.title)}</a>'
@@ -300,17 +305,7 @@ def _hub_pages(
     build.alias(url.removesuffix("index.html"), url)
 
     latest = sorted(entries["tzgg"], key=lambda e: e.moment, reverse=True)[:6]
-    home = document(
-        "utf-8",
-        [f"<title>{esc(portal.name)}</title>", *metas([("SiteName", portal.name)])],
-        [
-            chrome.header,
-            '<div class="home_news"><h3>通知公告</h3>',
-            link_list([Link(e.path, e.title) for e in latest], "news"),
-            "</div>",
-            footer(portal.name, portal.owner),
-        ],
-    )
+    home = home_page("utf-8", portal.name, portal.owner, chrome.header, [Link(e.path, e.title) for e in latest])
     build.add(f"{portal.prefix}index.html", Resource(home.encode("utf-8"), HTML_UTF8, newest))
     build.alias(portal.prefix, f"{portal.prefix}index.html")
 

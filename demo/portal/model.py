@@ -25,7 +25,7 @@ class Jurisdiction:
 class Portal:
     id: str  # also its path prefix: /<id>/
     name: str  # the site's name, as its pages print it
-    style: str  # trs | hanweb | gkmlpt | waf
+    style: str  # trs | hanweb | gkmlpt | shandong | waf
     owner: str  # the government running it
     jurisdiction: str
     columns_in_registry: bool  # False: the spider must discover the report column from the home page

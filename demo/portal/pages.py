@@ -93,6 +93,15 @@ def article_metas(site: str, column: str, title: str, published: datetime, sourc
     )
 
 
+def home_page(charset: str, site: str, owner: str, header: str, latest: Sequence[Link], css: str = "home_news") -> str:
+    """A portal's home page: its header and the latest notices."""
+    return document(
+        charset,
+        [f"<title>{esc(site)}</title>", *metas([("SiteName", site)])],
+        [header, f'<div class="{css}"><h3>通知公告</h3>', link_list(latest, "news"), "</div>", footer(site, owner)],
+    )
+
+
 def link_list(links: Sequence[Link], css: str = "list") -> str:
     items = "".join(f'<li><a href="{esc(link.href)}">{esc(link.text)}</a></li>' for link in links)
     return f'<ul class="{css}">{items}</ul>'

@@ -173,7 +173,7 @@ def _plant(plan: Plan, picker: _Picker, reports: dict[str, PlannedReport]) -> No
         del reports[gone.key]
         plan.missing.append((gone.body, gone.year))
 
-    late = picker.pick("trs-xian", department)
+    late = picker.pick("sd-xian", department)
     put("late", replace(late, published=(moment := _late(rng, late.body, late.year)), meta_published=moment))
     late = picker.pick("hanweb-shi", township)
     put("late_township", replace(late, published=(moment := _late(rng, late.body, late.year)), meta_published=moment))
@@ -198,7 +198,7 @@ def _plant(plan: Plan, picker: _Picker, reports: dict[str, PlannedReport]) -> No
     fault_places = (
         ("connection_reset", "trs-xian"),
         ("wrong_charset", "trs-xian"),
-        ("redirect_loop", "trs-xian"),
+        ("redirect_loop", "sd-xian"),
         ("timeout", "hanweb-shi"),
         ("truncated", "hanweb-shi"),
         ("http_5xx", "gd-qu"),

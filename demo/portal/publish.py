@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from urllib.parse import urljoin
 
-from demo.portal.build import Edit, Placement, PortalBuild
+from demo.portal.build import Edit, Placement, PortalBuild, ascending_ids
 from demo.portal.content import DOCX_TYPE, attachment, changed_cells
 from demo.portal.faults import BEHAVIOURS, mislabel_charset, oversize
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
@@ -51,6 +52,33 @@ class AttachmentSlot:
     kind: str  # pdf | docx
     content_type: str = ""  # when not the format's own (download scripts answer application/octet-stream)
     headers: tuple[tuple[str, str], ...] = ()
+
+
+def column_entries(
+    keys: Iterable[str],
+    reports: list[PlannedReport],
+    fillers: dict[str, list[Filler]],
+    column_of: Callable[[PlannedReport], str] = lambda report: "nb",
+) -> dict[str, list[Entry]]:
+    """Each list column's entries by column key: its reports (in plan order), then its fillers."""
+    entries: dict[str, list[Entry]] = {key: [] for key in keys}
+    for report in reports:
+        entries[column_of(report)].append(Entry(report.title, report.published, report=report))
+    for key, items in fillers.items():
+        entries[key] += [Entry(f.title, f.published, filler=f) for f in items]
+    return entries
+
+
+def number_entries(entries: dict[str, list[Entry]], rng: random.Random, start: int, most_step: int) -> None:
+    """Give every entry of the portal its CMS article id, growing with the publish time (see ascending_ids)."""
+    every = [e for items in entries.values() for e in items]
+    for entry, number in zip(every, ascending_ids(rng, [e.moment for e in every], start, most_step), strict=True):
+        entry.id = number
+
+
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    """A list column's order: newest first, ties broken by path."""
+    return sorted(entries, key=lambda e: (e.moment, e.path), reverse=True)
 
 
 def pages_listed(build: PortalBuild, entries: list[Entry]) -> int:

@@ -20,6 +20,7 @@ from demo.portal.model import PlannedReport, Resource
 from demo.portal.pages import Link, document, link_list
 from demo.portal.plan import Plan, make_plan
 from demo.portal.registry_file import registry_yaml
+from demo.portal.shandong import build_shandong
 from demo.portal.tree import Tree, build_tree
 from demo.portal.trs import build_trs
 from demo.reportgen import ReportSpec
@@ -164,6 +165,8 @@ def build_site(
             build = build_hanweb(portal, reports, fillers, rng, oversize, site.records)
         elif portal.style == "gkmlpt":
             build = build_gkmlpt(portal, reports, fillers, rng, oversize)
+        elif portal.style == "shandong":
+            build = build_shandong(portal, reports, fillers, rng, oversize)
         else:
             build = PortalBuild(portal)
             build.report_columns.append(f"{portal.prefix}col/col{rng.randint(1000, 9999)}/index.html")

@@ -1,4 +1,4 @@
-"""The fictional jurisdiction tree (province prefix 99, unused by GB/T 2260), its four portals and their bodies."""
+"""The fictional jurisdiction tree (province prefix 99, unused by GB/T 2260), its five portals and their bodies."""
 
 from __future__ import annotations
 
@@ -35,11 +35,10 @@ DEPARTMENTS = (
     ("行政审批服务局", "xzspj"),
     ("民族宗教事务委员会", "mzw"),
 )
-MIN_BODIES = 12
-
 # Share of the bodies each portal carries, and the least it needs for its planted cases.
-_SHARES = {"trs-xian": 0.30, "hanweb-shi": 0.37, "gd-qu": 0.23, "waf": 0.10}
-_MINIMUM = {"trs-xian": 4, "hanweb-shi": 4, "gd-qu": 3, "waf": 1}
+_SHARES = {"trs-xian": 0.26, "hanweb-shi": 0.32, "gd-qu": 0.20, "sd-xian": 0.14, "waf": 0.08}
+_MINIMUM = {"trs-xian": 4, "hanweb-shi": 4, "gd-qu": 3, "sd-xian": 2, "waf": 1}
+MIN_BODIES = sum(_MINIMUM.values())
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ def build_tree(rng: random.Random, bodies: int) -> Tree:
     names = _Names(rng)
     province, city = names.new("省"), names.new("市")
     county, district, county_city, waf_county = names.new("县"), names.new("区"), names.new("市"), names.new("县")
+    sd_county = names.new("县")
     jurisdictions = [
         Jurisdiction("990000", province, "province"),
         Jurisdiction("990100", city, "city", "990000"),
@@ -83,12 +83,14 @@ def build_tree(rng: random.Random, bodies: int) -> Tree:
         Jurisdiction("990102", district, "county", "990100"),
         Jurisdiction("990122", county, "county", "990100"),
         Jurisdiction("990123", waf_county, "county", "990100"),
+        Jurisdiction("990124", sd_county, "county", "990100"),
         Jurisdiction("990181", county_city, "county", "990100"),
     ]
     portals = (
         Portal("trs-xian", f"{county}人民政府门户网站", "trs", f"{county}人民政府", "990122", False),
         Portal("hanweb-shi", f"{county_city}人民政府网", "hanweb", f"{county_city}人民政府", "990181", True),
         Portal("gd-qu", f"{district}人民政府网站", "gkmlpt", f"{district}人民政府", "990102", True),
+        Portal("sd-xian", f"{sd_county}人民政府网", "shandong", f"{sd_county}人民政府", "990124", True),
         Portal("waf", f"{waf_county}人民政府门户网站", "waf", f"{waf_county}人民政府", "990123", True),
     )
     counts = _split(bodies)
@@ -119,6 +121,7 @@ def build_tree(rng: random.Random, bodies: int) -> Tree:
         jurisdictions.append(Jurisdiction(code, short, "township", "990102"))
         out.append(Body(f"qu-street-{number:02d}", f"{short}办事处", short, "subdistrict", code, "gd-qu"))
 
+    out += _government_and_departments("sd", "sd-xian", sd_county, "990124", counts["sd-xian"] - 1, rng)
     out += _government_and_departments("waf", "waf", waf_county, "990123", counts["waf"] - 1, rng)
     return Tree(tuple(jurisdictions), portals, tuple(out))
 
@@ -129,7 +132,7 @@ def _split(bodies: int) -> dict[str, int]:
     if counts["trs-xian"] < _MINIMUM["trs-xian"]:
         raise ValueError(f"bodies must be at least {MIN_BODIES}")
     # A county has only so many departments; a large site (for benchmarks) grows in townships instead.
-    for pid in ("trs-xian", "waf"):
+    for pid in ("trs-xian", "sd-xian", "waf"):
         excess = counts[pid] - (len(DEPARTMENTS) + 1)
         if excess > 0:
             counts[pid] -= excess

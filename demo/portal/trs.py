@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from demo.portal.build import EMPTY_LIST_DATE, HTML, PortalBuild, ascending_ids
+from demo.portal.build import EMPTY_LIST_DATE, HTML, PortalBuild
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
 from demo.portal.pages import (
     Link,
@@ -28,13 +28,24 @@ from demo.portal.pages import (
     document,
     esc,
     footer,
+    home_page,
     link_list,
     metas,
     minute,
     shorten,
 )
 from demo.portal.plan import OTHER_COLUMNS
-from demo.portal.publish import AttachmentSlot, Entry, encode, pages_listed, publish_filler, publish_report
+from demo.portal.publish import (
+    AttachmentSlot,
+    Entry,
+    column_entries,
+    encode,
+    newest_first,
+    number_entries,
+    pages_listed,
+    publish_filler,
+    publish_report,
+)
 
 CHARSET = "gbk"
 DECLARED = "gb2312"
@@ -55,15 +66,8 @@ def build_trs(
     build = PortalBuild(portal)
     root = f"{portal.prefix}zwgk/zfxxgk/"
     columns = [REPORT_COLUMN] + [(key, _DIRS[key], name) for key, name in OTHER_COLUMNS]
-    entries: dict[str, list[Entry]] = {key: [] for key, _, _ in columns}
-    for report in reports:
-        entries["nb"].append(Entry(report.title, report.published, report=report))
-    for key, items in fillers.items():
-        entries[key] += [Entry(f.title, f.published, filler=f) for f in items]
-
-    every = [e for items in entries.values() for e in items]
-    for entry, number in zip(every, ascending_ids(rng, [e.moment for e in every], 120000, 90), strict=True):
-        entry.id = number
+    entries = column_entries([key for key, _, _ in columns], reports, fillers)
+    number_entries(entries, rng, 120000, 90)
     for key, directory, name in columns:
         column = f"{root}{directory}/"
         for entry in entries[key]:
@@ -138,7 +142,7 @@ def _article(portal: Portal, column_name: str, entry: Entry, body: str, meta_tim
 
 def _list_pages(build: PortalBuild, column: str, name: str, entries: list[Entry]) -> int:
     portal = build.portal
-    ordered = sorted(entries, key=lambda e: (e.moment, e.path), reverse=True)
+    ordered = newest_first(entries)
     chunks = [ordered[i : i + PER_PAGE] for i in range(0, len(ordered), PER_PAGE)] or [[]]
     for number, chunk in enumerate(chunks):
         items = "".join(
@@ -200,17 +204,7 @@ def _hub_pages(
     build.alias(f"{prefix}zwgk/", f"{prefix}zwgk/index.html")
 
     latest = sorted(entries["tzgg"], key=lambda e: e.moment, reverse=True)[:6]
-    home = document(
-        DECLARED,
-        [f"<title>{esc(portal.name)}</title>", *metas([("SiteName", portal.name)])],
-        [
-            _header(portal),
-            '<div class="home_news"><h3>通知公告</h3>',
-            link_list([Link(e.path, e.title) for e in latest], "news"),
-            "</div>",
-            footer(portal.name, portal.owner),
-        ],
-    )
+    home = home_page(DECLARED, portal.name, portal.owner, _header(portal), [Link(e.path, e.title) for e in latest])
     build.add(f"{prefix}index.html", Resource(encode(home, CHARSET), HTML, newest))
     build.alias(prefix, f"{prefix}index.html")
 

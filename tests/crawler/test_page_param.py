@@ -8,6 +8,7 @@ from parsel import Selector
 from crawler.listing import MAX_PAGES, page_param_next
 from crawler.pages import links
 from crawler.profiles import profile_for
+from demo.portal import build_site
 
 LIST = "http://gov.test/site_lgx/channel_3a1f/index.html"
 
@@ -53,3 +54,28 @@ def test_pagination_stops_at_the_page_limit() -> None:
     assert _next(f"{LIST}?page={MAX_PAGES - 1}", before) == [f"{LIST}?page={MAX_PAGES}"]
     beyond = f'<a href="index.html?page={MAX_PAGES + 1}">下一页</a>'
     assert _next(f"{LIST}?page={MAX_PAGES}", beyond) == []
+
+
+def test_the_sample_portals_shandong_site_is_recognised_and_paged_to_its_last_page() -> None:
+    """The sample portal's Shandong-style site (demo/portal/shandong.py), read offline: `auto` picks the
+    shandong profile for its URLs, and page_param_next walks its report column from index.html to the end."""
+    site = build_site(seed=1)
+    base = "http://127.0.0.1:1"
+    column = base + site.builds["sd-xian"].report_columns[0]
+    report = next(r for r in site.manifest(base)["reports"] if r["portal"] == "sd-xian")
+    for url in (column, f"{column}?page=2", report["url"]):
+        assert profile_for("auto", url).name == "shandong", url
+    assert profile_for("auto", f"{base}/sd-xian/index.html").name == "generic"
+    visited, url = [column], column
+    while True:
+        page = site.resource(site.key_for(url))
+        assert page is not None
+        text = page.body.decode("utf-8")
+        profile = profile_for("auto", url, text)  # as the spider reads a list page
+        assert profile.name == "shandong"
+        following = page_param_next(url, links(Selector(text=text), url), profile)
+        if not following:
+            break
+        visited += following
+        url = following[0]
+    assert visited == [column, f"{column}?page=2", f"{column}?page=3", f"{column}?page=4"]
