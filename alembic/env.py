@@ -20,11 +20,15 @@ def _url() -> str:
 
 
 def _configure(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
+        # Alembic takes SQLite's DDL for non-transactional and would commit after every revision; with
+        # BEGIN taken over (below) it is transactional, so the whole run is one transaction.
+        transactional_ddl=True if sqlite else None,
         compare_type=True,
     )
 
@@ -81,10 +85,6 @@ def _migrate(connection: Connection) -> None:
 
 
 def run_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _migrate(connection)
-        return
     engine = make_engine(_url())
     if engine.dialect.name == "sqlite":
         _sqlite_for_migrations(engine)

@@ -112,37 +112,48 @@ def test_a_single_head() -> None:
     assert len(heads) == 1
 
 
-FAILING_REVISION = '''"""A migration that fails half-way, after rebuilding a table."""
+NEW_REVISION = '''"""{doc}"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "f0000000fail"
-down_revision = "{head}"
+revision = "{revision}"
+down_revision = "{down}"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("reports") as batch:
-        batch.add_column(sa.Column("half_done", sa.Integer(), nullable=True))
-    op.execute("UPDATE reports SET half_done = 1")
-    raise RuntimeError("this migration fails on purpose")
+{body}
 
 
 def downgrade() -> None:
     pass
 '''
+ADDS_A_COLUMN = """\
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("half_done", sa.Integer(), nullable=True))
+    op.execute("UPDATE reports SET half_done = 1")"""
+FAILURES = {
+    "raises": ('    raise RuntimeError("this migration fails on purpose")', "fails on purpose"),
+    # SQLite runs migrations with foreign keys off; the check before commit must catch the orphans.
+    "orphans rows": ('    op.execute("DELETE FROM bodies")', "broken reference|FOREIGN KEY|foreign key"),
+}
 
 
-def test_a_failed_migration_leaves_the_database_as_it_was(
-    any_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_a_failed_run_leaves_the_database_as_it_was(
+    any_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
+    """Two new revisions, the first fine and the second failing: neither is kept."""
     migrate.upgrade(any_url)
     filled = _fill(any_url, tmp_path / "blobs")
     head = migrate.head_revision()
     scripts = tmp_path / "alembic"
     shutil.copytree(migrate.migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "f0000000fail_fails.py").write_text(FAILING_REVISION.format(head=head), encoding="utf-8")
+    code, message = FAILURES[failure]
+    for revision, down, body in (("f0000001", head, ADDS_A_COLUMN), ("f0000002", "f0000001", code)):
+        text = NEW_REVISION.format(doc=f"test revision {revision}", revision=revision, down=down, body=body)
+        (scripts / "versions" / f"{revision}_test.py").write_text(text, encoding="utf-8")
     monkeypatch.setenv(migrate.MIGRATIONS_ENV, str(scripts))
-    with pytest.raises(RuntimeError, match="fails on purpose"):
+    with pytest.raises(Exception, match=message):
         migrate.upgrade(any_url)
     monkeypatch.delenv(migrate.MIGRATIONS_ENV)
     engine = make_engine(any_url)
