@@ -54,12 +54,13 @@ class BlobStore(Protocol):
 class FileBlobStore:
     """Blobs under root/ab/cd/<sha256>. A blob is written to a temporary file and renamed into
     place, so readers never see half a file. A blob that hashes to its key is never rewritten; one
-    that does not (damaged on disk) is replaced when its bytes are put again."""
+    that does not (damaged on disk) is replaced when its bytes are put again. Temporary files of
+    killed writers are swept by the first write of each store object."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._incoming = self.root / INCOMING
-        self.sweep_incoming()
+        self._swept = False  # the first write sweeps; a store opened only to read changes nothing
 
     def path_for(self, key: str) -> Path:
         check_key(key)
@@ -68,11 +69,14 @@ class FileBlobStore:
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
 
-    def intact(self, key: str) -> bool:
-        """The blob is stored and its bytes still hash to its key."""
+    def intact(self, key: str, size: int | None = None) -> bool:
+        """The blob is stored and its bytes still hash to its key (`size`, when known, saves reading a
+        file of the wrong length)."""
         path = self.path_for(key)
         digest = hashlib.sha256()
         try:
+            if size is not None and path.stat().st_size != size:
+                return False
             with path.open("rb") as stored:
                 while chunk := stored.read(_CHUNK):
                     digest.update(chunk)
@@ -82,7 +86,7 @@ class FileBlobStore:
 
     def put(self, data: bytes) -> str:
         key = sha256_hex(data)
-        if not self.intact(key):
+        if not self.intact(key, len(data)):
             tmp = self._spool([data])
             self._place(tmp, key)
         return key
@@ -105,11 +109,12 @@ class FileBlobStore:
         return key
 
     def sweep_incoming(self, older_than: float = STALE_AFTER) -> int:
-        """Remove temporary files left by writers that were killed; returns how many."""
+        """Remove temporary files left by writers that were killed; returns how many. Best effort: a
+        file it cannot remove (gone meanwhile, another user's) is left for a later sweep."""
         removed = 0
         try:
             entries = list(os.scandir(self._incoming))
-        except FileNotFoundError:
+        except OSError:
             return 0
         cutoff = time.time() - older_than
         for entry in entries:
@@ -117,13 +122,16 @@ class FileBlobStore:
                 if entry.is_file() and entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
                     removed += 1
-            except FileNotFoundError:  # another process finished or swept it
+            except OSError:
                 pass
         return removed
 
     def _spool(self, chunks: Iterable[bytes]) -> str:
         """Write the bytes to a durable temporary file; returns its path."""
         self._incoming.mkdir(parents=True, exist_ok=True)
+        if not self._swept:
+            self._swept = True
+            self.sweep_incoming()
         fd, tmp = tempfile.mkstemp(dir=self._incoming)
         try:
             with os.fdopen(fd, "wb") as out:

@@ -91,15 +91,17 @@ def test_putting_the_bytes_again_repairs_a_damaged_blob(tmp_path: Path, how: str
     assert store.intact(key)
 
 
-def test_temporary_files_of_killed_writers_are_swept_and_fresh_ones_kept(tmp_path: Path) -> None:
+def test_temporary_files_of_killed_writers_are_swept_by_a_writer_not_a_reader(tmp_path: Path) -> None:
+    key = FileBlobStore(tmp_path).put(b"stored earlier")
     incoming = tmp_path / INCOMING
-    incoming.mkdir()
     stale, fresh = incoming / "tmpstale", incoming / "tmpfresh"
     stale.write_bytes(b"half a report")
     fresh.write_bytes(b"a write in progress")
     old = stale.stat().st_mtime - STALE_AFTER - 60
     os.utime(stale, (old, old))
-    FileBlobStore(tmp_path)
+    assert FileBlobStore(tmp_path).get(key) == b"stored earlier"
+    assert sorted(p.name for p in incoming.iterdir()) == ["tmpfresh", "tmpstale"]
+    FileBlobStore(tmp_path).put(b"a report")
     assert sorted(p.name for p in incoming.iterdir()) == ["tmpfresh"]
 
 
