@@ -27,6 +27,7 @@ CONFIG_FILE_ENV = "DISCLOSURE_CONFIG"
 DEFAULT_CONFIG_FILE = Path("disclosure.toml")
 SUPPORTED_DATABASES = "sqlite:///<path> or postgresql+psycopg://user@host/db"
 MASK = "********"
+OPTIONAL = ("database_url", "blob_dir", "warc_dir", "smtp_user", "smtp_password")  # "" means unset
 
 
 def _config_file() -> Path | None:
@@ -98,7 +99,7 @@ class Settings(BaseSettings):
             sources.append(_StrictToml(settings_cls, toml))
         return tuple(sources)
 
-    @field_validator("database_url", "blob_dir", "warc_dir", "smtp_user", "smtp_password", mode="before")
+    @field_validator(*OPTIONAL, mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -165,7 +166,7 @@ class Settings(BaseSettings):
                 origin = "set by the program"
             elif name in from_env:
                 origin = "environment"
-            elif name in from_file:
+            elif name in from_file and not (name in OPTIONAL and from_file[name] == ""):
                 origin = "config file"
             else:
                 origin = "default"

@@ -56,13 +56,14 @@ def check_cmd(
     ),
 ) -> None:
     """Evaluate the compliance rules and open, update, resolve and reopen flags."""
-    database = open_database(settings())
+    config = settings()
+    database = open_database(config)
     bodies: set[str] | None = set(body) or None
     if changed:
         since = last_check(database)
         if since is not None:
             bodies = (bodies or set()) | changed_bodies(database, since)
-            console.print(f"Bodies changed since the last check ({local_time(since)}): {len(bodies)}")
+            console.print(f"Bodies changed since the last check ({local_time(since, config.tz)}): {len(bodies)}")
     with database.session() as session:
         unknown = sorted(set(body) - set(session.scalars(select(Body.id).where(Body.id.in_(body)))))
     if unknown:
@@ -156,7 +157,8 @@ def flags_cmd(
 @flags_app.command("show")
 def show_cmd(flag_id: int = typer.Argument(..., help="Flag id")) -> None:
     """One flag with its evidence and its history."""
-    database = open_database(settings())
+    config = settings()
+    database = open_database(config)
     with database.session() as session:
         flag = session.get(Flag, flag_id)
         if flag is None:
@@ -166,13 +168,13 @@ def show_cmd(flag_id: int = typer.Argument(..., help="Flag id")) -> None:
     console.rule(f"flag {flag_id}: {data['rule']} · {data['body']} {data['year']} {data['subject']}")
     console.print(
         f"[bold]{data['severity']}[/] · {data['status']} · rule v{data['rule_version']} · "
-        f"first raised {local_time(data['first_raised'])}"
+        f"first raised {local_time(data['first_raised'], config.tz)}"
     )
     console.print(data["message"])
     console.print_json(json.dumps(data["evidence"], ensure_ascii=False))
     console.print("[bold]history[/]")
     for at, actor, before, after, note in events:
-        console.print(f"  {local_time(at)} {actor}: {before or '—'} → {after}  {note}")
+        console.print(f"  {local_time(at, config.tz)} {actor}: {before or '—'} → {after}  {note}")
 
 
 def _transition(action: str, flag_id: int, by: str, note: str) -> None:

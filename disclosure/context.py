@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -66,11 +67,11 @@ def open_database(cfg: Settings, *, upgrade: bool = False) -> Database:
     return database
 
 
-def local_time(moment: datetime | str) -> str:
+def local_time(moment: datetime | str, zone: ZoneInfo) -> str:
     """A stored instant (aware datetime or ISO text) as people read it: minutes, in the configured zone."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(settings().tz):%Y-%m-%d %H:%M}"
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def now() -> datetime:

@@ -178,6 +178,7 @@ def reports_cmd(
         return
     with database.session() as session:
         names = dict(session.execute(select(Body.id, Body.name)).all())
+    zone = settings().tz
     table = Table(title=f"{len(rows)} stored reports")
     for col in ("body", "year", "published", "first seen", "template", "versions", "problems"):
         table.add_column(col)
@@ -187,7 +188,7 @@ def reports_cmd(
             names.get(row["body"], row["body"]),
             str(row["year"]),
             f"{row['publish_date'] or '—'} ({row['publish_date_source'] or '—'})",
-            local_time(row["first_seen"]),
+            local_time(row["first_seen"], zone),
             row["template"] or "—",
             str(row["versions"]),
             ", ".join(f"{c}×{n}" if n > 1 else c for c, n in problems.items()) or "—",

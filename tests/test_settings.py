@@ -39,6 +39,15 @@ def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None
     assert rows["DISCLOSURE_DATABASE_URL"][1] == "default (SQLite in data_dir)"
 
 
+def test_empty_values_in_the_config_file_count_as_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "site.toml").write_text('database_url = ""\nsmtp_password = ""\nsmtp_host = "mail.example"\n')
+    monkeypatch.setenv("DISCLOSURE_CONFIG", str(tmp_path / "site.toml"))
+    rows = get_settings().describe()
+    assert rows["DISCLOSURE_DATABASE_URL"][1] == "default (SQLite in data_dir)"
+    assert rows["DISCLOSURE_SMTP_PASSWORD"] == (None, "default")
+    assert rows["DISCLOSURE_SMTP_HOST"] == ("mail.example", "config file")
+
+
 def test_origin_is_the_source_actually_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "site.toml").write_text('smtp_host = "file.example"\nsmtp_port = 2525\n')
     monkeypatch.setenv("DISCLOSURE_CONFIG", str(tmp_path / "site.toml"))
