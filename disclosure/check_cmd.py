@@ -59,6 +59,7 @@ def check_cmd(
     config = settings()
     database = open_database(config)
     bodies: set[str] | None = set(body) or None
+    since = None
     if changed:
         since = last_check(database)
         if since is not None:
@@ -76,6 +77,7 @@ def check_cmd(
             bodies=bodies,
             now=now(),
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            changed_since=since,
         )
     print_check_summary(summary)
 

@@ -84,8 +84,16 @@ def changed_bodies(database: Database, since: datetime) -> set[str]:
 
 
 def last_check(database: Database) -> datetime | None:
+    """When the last check that left nothing unevaluated started: a full one, or one of the changed
+    bodies since such a check, over every year. A check of chosen bodies or years does not count, or
+    the changes it skipped would never be evaluated by `check --changed`."""
     with database.session() as session:
-        return session.scalar(select(func.max(CheckRun.started_at)).where(CheckRun.finished_at.is_not(None)))
+        finished = select(CheckRun.started_at, CheckRun.scope).where(CheckRun.finished_at.is_not(None))
+        for started_at, scope in session.execute(finished.order_by(CheckRun.started_at.desc())):
+            scope = scope or {}
+            if not scope.get("years") and (scope.get("bodies") is None or scope.get("changed_since")):
+                return started_at
+    return None
 
 
 def run_checks(
@@ -98,8 +106,11 @@ def run_checks(
     rules: list[Rule] | None = None,
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
+    changed_since: datetime | None = None,
 ) -> CheckSummary:
-    """Evaluate the rules for `bodies` (None: every registered body) and `years` (None: every year)."""
+    """Evaluate the rules for `bodies` (None: every registered body) and `years` (None: every year).
+    `changed_since`: `bodies` are every body changed since then (recorded, so `last_check` can count
+    this run as complete)."""
     now = now or utcnow()
     settings = settings or CheckSettings()
     rules = rules if rules is not None else all_rules()
@@ -111,7 +122,11 @@ def run_checks(
         ids = sorted(bodies) if bodies is not None else list(session.scalars(select(Body.id).order_by(Body.id)))
         run = CheckRun(
             started_at=now,
-            scope={"years": sorted(years) if years else None, "bodies": sorted(bodies) if bodies is not None else None},
+            scope={
+                "years": sorted(years) if years else None,
+                "bodies": sorted(bodies) if bodies is not None else None,
+                "changed_since": changed_since.isoformat() if changed_since else None,
+            },
         )
         session.add(run)
         session.flush()

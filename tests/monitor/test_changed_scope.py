@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from db.models import Body, Portal, RunStatus
 from db.session import Database
-from monitor.checks import changed_bodies
+from monitor.checks import changed_bodies, last_check, run_checks
 from tests.monitor.builders import NOW, add_report, crawled, registry, spec
 
 EARLIER = NOW - timedelta(days=10)
@@ -35,3 +35,16 @@ def test_new_versions_reseen_reports_and_crawled_portals_count_as_changed(databa
     crawled(database, RunStatus.OK, NOW, portal="q")  # c's portal was crawled, finding nothing new
     assert changed_bodies(database, SINCE) == {"a", "b", "c"}
     assert changed_bodies(database, NOW + timedelta(seconds=1)) == set()
+
+
+def test_only_checks_that_left_nothing_unevaluated_move_the_last_check(database: Database) -> None:
+    registry(database, {"a": "department", "b": "department"})
+    assert last_check(database) is None
+    run_checks(database, now=EARLIER)  # full
+    assert last_check(database) == EARLIER
+    run_checks(database, bodies={"a"}, now=EARLIER + timedelta(days=1))  # chosen bodies: b's changes unseen
+    run_checks(database, years={2022}, now=EARLIER + timedelta(days=2))  # one year only
+    assert last_check(database) == EARLIER
+    changed = EARLIER + timedelta(days=3)
+    run_checks(database, bodies=changed_bodies(database, EARLIER), now=changed, changed_since=EARLIER)
+    assert last_check(database) == changed
