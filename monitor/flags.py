@@ -192,6 +192,8 @@ def change_status(session: Session, flag_id: int, action: str, *, by: str, note:
         raise FlagError(f"flag {flag_id} is {flag.status}; {action} applies to {', '.join(sorted(allowed))} flags")
     if not by.strip():
         raise FlagError("say who you are (--by NAME)")
+    if by.strip().lower() == SYSTEM:  # the audit trail must tell people's actions from the checks'
+        raise FlagError(f"{SYSTEM!r} is the checks' own name in the audit trail; say who you are (--by NAME)")
     if action == "dismiss" and not note.strip():
         raise FlagError("a dismissal needs its reason (--note TEXT)")
     _event(flag, now, target, note.strip(), actor=by.strip())

@@ -88,6 +88,7 @@ def test_a_dismissal_holds_until_the_report_changes(world: Database) -> None:
         ("ack", "", "", "say who you are"),
         ("reopen", "王五", "", "applies to"),
         ("delete", "王五", "x", "unknown action"),
+        ("ack", " System ", "", "the checks' own name"),
     ],
 )
 def test_person_changes_are_checked(world: Database, action: str, by: str, note: str, error: str) -> None:
