@@ -15,7 +15,7 @@ from crawler.parsing.cells import BLANK, DASH, NUMBER
 from crawler.parsing.parser import ParsedReport, parse_document
 from crawler.parsing.tables import TableResult
 from crawler.parsing.templates import SECTION_KEYS, Template, section_defs, templates
-from disclosure.context import console
+from disclosure.context import console, err_console
 
 TABLE_TITLES = {
     "active_disclosure": "二、主动公开政府信息情况",
@@ -109,10 +109,22 @@ def parse_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file, one per line"),
     year: int | None = typer.Option(None, "--year", help="Report year to assume when the document does not say"),
 ) -> None:
-    """Parse report documents without storing them; a bad file gives a state and problems, never a crash."""
-    for path in _files(files):
-        report = _parse(path, year)
-        if as_json:
-            typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
-        else:
-            print_summary(report)
+    """Parse report documents without storing them; a bad file gives a state and problems, never a crash.
+    Exits 1 when a file could not be read (missing, a typo) or a folder held no file."""
+    unread: list[str] = []
+    for given in files:
+        found = False
+        for path in _files([given]):
+            found = True
+            report = _parse(path, year)
+            if report.state == "unreadable":
+                unread.append(str(path))
+            if as_json:
+                typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+            else:
+                print_summary(report)
+        if not found:
+            unread.append(f"{given} (a folder with no file in it)")
+    if unread:
+        err_console.print(f"[bold red]error:[/] could not read {len(unread)}: {', '.join(unread)}", soft_wrap=True)
+        raise typer.Exit(1)

@@ -51,10 +51,17 @@ def test_a_bad_file_in_the_batch_gives_its_state_and_the_batch_goes_on(tmp_path:
             "--json",
         ],
     )
-    assert result.exit_code == 0
-    states = [json.loads(line)["state"] for line in result.output.splitlines()]
+    assert result.exit_code == 1  # the missing file: a typo must not look like success to a script
+    states = [json.loads(line)["state"] for line in result.stdout.splitlines()]
     assert states == ["corrupt", "unreadable", "empty", "ok"]
+    assert f"error: could not read 1: {tmp_path / 'missing.html'}" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["parse", str(tmp_path), "--json"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "a folder with no file in it" in result.stderr
 
 
 def test_readable_summary_shows_blank_cells_apart_from_zeros() -> None:
