@@ -488,7 +488,11 @@ def apply_registry(reg: RegistryFile, session: Session) -> ImportReport:
             "report_columns": p.report_columns,
             "crawl_settings": p.crawl_settings,
         }
+        stored = session.get(Portal, p.id)
+        moved = stored is not None and stored.base_url != p.base_url
         _upsert(session, report, "portals", Portal, p.id, values)
+        if stored is not None and moved:
+            stored.discovered_columns = []  # found under the old address; the next crawl discovers anew
     session.flush()
     for _, b in reg.bodies:
         deadline_source = b.deadline_source or f"registry, body {b.id} (no source given)"

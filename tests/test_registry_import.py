@@ -320,3 +320,16 @@ def test_dry_run_writes_nothing(database: Database, tmp_path: Path) -> None:
         report = import_registry(path, s, dry_run=True)
     assert report.added["bodies"] == ["langao-county"]
     assert _counts(database) == (0, 0, 0, 0)
+
+
+def test_a_portal_that_moves_forgets_the_columns_found_at_its_old_address(database: Database, tmp_path: Path) -> None:
+    _import(database, tmp_path, GOOD)
+    with database.session() as s:
+        s.get(Portal, "langao").discovered_columns = ["http://127.0.0.1:8001/zfxxgk/nb/"]
+    _import(database, tmp_path, GOOD)  # the same address: the columns found there stay
+    with database.session() as s:
+        assert s.get(Portal, "langao").discovered_columns == ["http://127.0.0.1:8001/zfxxgk/nb/"]
+    report = _import(database, tmp_path, GOOD.replace("http://127.0.0.1:8001/", "http://127.0.0.1:9001/"))
+    assert report.changed["portals"] == [("langao", ["base_url"])]
+    with database.session() as s:
+        assert s.get(Portal, "langao").discovered_columns == []
