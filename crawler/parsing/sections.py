@@ -95,7 +95,12 @@ def _candidates(blocks: list[Paragraph | Grid]) -> list[Heading]:
 
 def _best_chain(blocks: list[Paragraph | Grid], candidates: list[Heading]) -> list[Heading]:
     """The highest-scoring sequence of headings in statutory order, each followed by some content
-    before the next one (a longest path over the candidates)."""
+    before the next one (a longest path over the candidates).
+
+    Linear in the candidates: a candidate can follow any earlier one of a lower section with content
+    between them. Candidates come in document order, so those with content before a given candidate
+    form a prefix of the list that only grows; the best chain ending in each of the six sections over
+    that prefix is all that is kept. Ties go to the earliest candidate, as a scan of every pair would."""
     if not candidates:
         return []
     order = {key: n for n, key in enumerate(SECTION_KEYS)}
@@ -104,23 +109,36 @@ def _best_chain(blocks: list[Paragraph | Grid], candidates: list[Heading]) -> li
     for block in blocks:
         filled.append(filled[-1] + (isinstance(block, Grid) or not is_blank(block.text)))
 
-    def has_content(start: int, end: int) -> bool:
-        return start < end and filled[end] > filled[start]
-
-    best: list[tuple[int, list[Heading]]] = []
-    for n, cand in enumerate(candidates):
+    scores: list[int] = []
+    chains: list[list[Heading]] = []
+    # Per section, the best (score, chain) among the candidates usable as a predecessor so far; a later
+    # candidate replaces it only with a higher score, so the earliest of equal scores is kept.
+    usable: list[tuple[int, list[Heading]] | None] = [None] * len(SECTION_KEYS)
+    ready = 0  # candidates[:ready] have content between them and the current candidate
+    for cand in candidates:
+        while ready < len(scores) and filled[candidates[ready].index + 1] < filled[cand.index]:
+            section = order[candidates[ready].key]
+            held = usable[section]
+            if held is None or scores[ready] > held[0]:
+                usable[section] = (scores[ready], chains[ready])
+            ready += 1
         score, chain = cand.weight, [cand]
-        for m in range(n):
-            prev_score, prev_chain = best[m]
-            prev = prev_chain[-1]
+        best_prev: tuple[int, list[Heading]] | None = None
+        for held in usable[: order[cand.key]]:
+            if held is None:
+                continue
+            # Equal scores go to the earlier candidate: the last heading of its chain comes first.
             if (
-                order[prev.key] < order[cand.key]
-                and prev_score + cand.weight > score
-                and has_content(prev.index + 1, cand.index)
+                best_prev is None
+                or held[0] > best_prev[0]
+                or (held[0] == best_prev[0] and held[1][-1].index < best_prev[1][-1].index)
             ):
-                score, chain = prev_score + cand.weight, [*prev_chain, cand]
-        best.append((score, chain))
-    finished = [(s, c) for s, c in best if has_content(c[-1].index + 1, len(blocks))]
+                best_prev = held
+        if best_prev is not None:
+            score, chain = best_prev[0] + cand.weight, [*best_prev[1], cand]
+        scores.append(score)
+        chains.append(chain)
+    finished = [(s, c) for s, c in zip(scores, chains, strict=True) if filled[len(blocks)] > filled[c[-1].index + 1]]
     if not finished:
         return []
     return max(finished, key=lambda item: item[0])[1]
