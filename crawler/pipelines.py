@@ -26,7 +26,7 @@ from twisted.internet import threads
 from crawler.links import BodyMatcher, is_report_title
 from crawler.parsing.blocks import Problem
 from crawler.parsing.parser import PARSER_VERSION, ParsedReport, parse_document
-from crawler.store import FoundReport, store_report
+from crawler.store import FoundReport, Sighting, settle_current, store_report
 from db.blobstore import FileBlobStore
 from db.models import Body, DiscoveredLink, ReportOrigin
 from db.types import utcnow
@@ -208,6 +208,7 @@ class ReportPipeline:
         with database.session() as session:
             bodies = session.scalars(select(Body).where(Body.portal_id == portal_id)).all()
             matcher = BodyMatcher([(b.id, b.name, list(b.aliases or [])) for b in bodies])
+            sightings: dict[int, list[Sighting]] = {}
             for item in self.unfetched:
                 self._unattributed(
                     session, portal_id, run_id, item, "not_fetched", item.get("year"), body_id=item.get("body_id")
@@ -234,21 +235,20 @@ class ReportPipeline:
                     stats.inc_value("disclosure/unattributed")
                     continue
                 seen = datetime.fromisoformat(item["seen_at"]) if item.get("seen_at") else utcnow()
-                stored = store_report(
-                    session,
-                    FoundReport(
-                        body_id=body_id,
-                        year=int(year),
-                        origin=ReportOrigin.CRAWL,
-                        url=item["url"],
-                        title=parsed.get("title") or item.get("title"),
-                        document_sha=result["sha"],
-                        parsed=parsed,
-                        seen_at=seen,
-                        date_candidates=result["candidates"],
-                        attachments=result["attachments"],
-                    ),
+                found = FoundReport(
+                    body_id=body_id,
+                    year=int(year),
+                    origin=ReportOrigin.CRAWL,
+                    url=item["url"],
+                    title=parsed.get("title") or item.get("title"),
+                    document_sha=result["sha"],
+                    parsed=parsed,
+                    seen_at=seen,
+                    date_candidates=result["candidates"],
+                    attachments=result["attachments"],
                 )
+                stored = store_report(session, found)
+                sightings.setdefault(stored.report_id, []).append((stored.version_id, found))
                 stats.inc_value("disclosure/reports")
                 session.execute(
                     delete(DiscoveredLink).where(
@@ -260,6 +260,10 @@ class ReportPipeline:
                     stats.inc_value("disclosure/new_reports")
                 elif stored.new_version:
                     stats.inc_value("disclosure/changed_reports")
+            # The run is one round: a report whose current content the portal no longer shows, but an
+            # earlier one, shows that one again.
+            for _ in settle_current(session, sightings):
+                stats.inc_value("disclosure/changed_reports")
 
     @staticmethod
     def _unattributed(

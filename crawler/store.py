@@ -40,11 +40,19 @@ class FoundReport:
 class Stored:
     report_id: int
     new_report: bool
+    # The report's current content changed: a version never seen before, or an earlier version seen
+    # again (then `reverted` too, set by settle_current). Callers count either as a changed report.
     new_version: bool
+    version_id: int = 0  # the version this sighting is of
+    reverted: bool = False
 
 
-def content_hash(parsed: dict[str, Any], attachments: list[dict[str, Any]]) -> str:
-    """Hash of what the report says, not of the page bytes: a changed sidebar is no edit."""
+def content_hash(parsed: dict[str, Any], attachments: list[dict[str, Any]], document_sha: str | None = None) -> str:
+    """Hash of what the report says, not of the page bytes: a changed sidebar is no edit.
+
+    A document nothing could be read from (empty, truncated, unsupported) says nothing we know of, so
+    two such documents are not "the same content": their hash is of the document's bytes (`document_sha`).
+    """
     tables = {
         name: {
             row: {col: [c.get("state"), c.get("raw", "").strip()] for col, c in cols.items()}
@@ -58,6 +66,9 @@ def content_hash(parsed: dict[str, Any], attachments: list[dict[str, Any]]) -> s
         "tables": tables,
         "attachments": sorted(a["sha256"] for a in attachments if a.get("sha256")),
     }
+    said_nothing = not content["title"] and not any(content["sections"].values())
+    if said_nothing and not any(cells for cells in tables.values()) and not content["attachments"]:
+        content["document"] = document_sha
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -87,7 +98,7 @@ def store_report(session: Session, found: FoundReport) -> Stored:
         )
         session.add(report)
         session.flush()
-    content = content_hash(found.parsed, found.attachments)
+    content = content_hash(found.parsed, found.attachments, found.document_sha)
     version = session.scalar(
         select(ReportVersion).where(ReportVersion.report_id == report.id, ReportVersion.content_sha256 == content)
     )
@@ -109,25 +120,58 @@ def store_report(session: Session, found: FoundReport) -> Stored:
         )
         session.add(version)
         session.flush()
-    else:
-        version.last_seen = max(version.last_seen, found.seen_at)
+    current = report.current_version
+    version.last_seen = max(version.last_seen, found.seen_at)
     report.last_seen = max(report.last_seen, found.seen_at)
     report.first_seen = min(report.first_seen, found.seen_at)
-    current = report.current_version
-    if current is None or version.first_seen >= current.first_seen:
-        _make_current(report, version, found, document)
-    return Stored(report.id, new_report, new_version)
+    # A new content is current unless stored out of order; an earlier one seen again waits for the end of
+    # the round (settle_current), which knows whether the current content was seen too.
+    if current is None or version is current or (new_version and version.first_seen >= current.first_seen):
+        _make_current(report, version, found, keep_user_date=version is current)
+    return Stored(report.id, new_report, new_version, version_id=version.id)
 
 
-def _make_current(report: Report, version: ReportVersion, found: FoundReport, document: Document) -> None:
+Sighting = tuple[int, FoundReport]  # a version id and the sighting of it
+
+
+def settle_current(session: Session, rounds: dict[int, list[Sighting]]) -> set[int]:
+    """After one round of sightings (a crawl run, an ingest), per report in the order seen: a report whose
+    current version was not seen in the round, while an earlier version was (no earlier than the current
+    one's last sighting), shows that earlier content again, which becomes current. Returns those reports.
+
+    Deciding per round rather than per sighting keeps a portal that lists two contents for one year from
+    flipping between them at every crawl."""
+    reverted: set[int] = set()
+    for report_id, seen in rounds.items():
+        report = session.get(Report, report_id)
+        current = report.current_version if report is not None else None
+        if report is None or current is None or current.id in {version_id for version_id, _ in seen}:
+            continue
+        version_id, found = seen[-1]
+        version = session.get(ReportVersion, version_id)
+        if version is None or found.seen_at < current.last_seen:
+            continue
+        _make_current(report, version, found, keep_user_date=False)
+        reverted.add(report_id)
+    return reverted
+
+
+def _make_current(report: Report, version: ReportVersion, found: FoundReport, *, keep_user_date: bool) -> None:
+    """Mirror `version` on the report. `keep_user_date`: the same content seen again keeps a publish date
+    an operator supplied earlier when this sighting brings none."""
+    candidates = list(found.date_candidates)
+    if keep_user_date and not any(c.get("source") == "user" for c in candidates):
+        candidates = [c for c in report.publish_date_candidates or [] if c.get("source") == "user"] + candidates
     report.current_version = version
     report.title = found.title
     report.url = found.url
-    report.document_id = document.id
-    report.media_type = document.media_type
+    # The document the version was first stored from: a later document of the same content (other
+    # bytes, e.g. a changed sidebar or a second unreadable file) is not what the version holds.
+    report.document_id = version.document.id
+    report.media_type = version.document.media_type
     report.template = version.template
     report.parser_version = version.parser_version
     report.parse_state = version.parse_state
     report.parsed = version.parsed
-    report.publish_date_candidates = found.date_candidates
-    report.publish_date, report.publish_date_source = choose_date(found.date_candidates)
+    report.publish_date_candidates = candidates
+    report.publish_date, report.publish_date_source = choose_date(candidates)

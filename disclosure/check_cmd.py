@@ -214,6 +214,12 @@ def ingest_cmd(
     year: int | None = typer.Option(None, "--year", help="Report year, when the document does not say"),
     published: str | None = typer.Option(None, "--published", help="Publish date YYYY-MM-DD, as the body states it"),
     url: str | None = typer.Option(None, "--url", help="Where the report was published"),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Store even when the document names another body or year, or is unreadable while a readable "
+        "report is stored",
+    ),
 ) -> None:
     """Store reports received outside the crawl; the checks treat them like crawled ones."""
     config = settings()
@@ -228,9 +234,26 @@ def ingest_cmd(
             raise fail(f"{path} is not a file")
         try:
             done = ingest_file(
-                database, blobs, path, body_id=body, year=year, published=published_date, url=url, now=now()
+                database,
+                blobs,
+                path,
+                body_id=body,
+                year=year,
+                published=published_date,
+                url=url,
+                now=now(),
+                force=force,
             )
         except IngestError as exc:
             raise fail(str(exc)) from None
-        what = "new report" if done.stored.new_report else ("new version" if done.stored.new_version else "unchanged")
+        stored = done.stored
+        what = (
+            "new report"
+            if stored.new_report
+            else "an earlier version is current again"
+            if stored.reverted
+            else "new version"
+            if stored.new_version
+            else "unchanged"
+        )
         console.print(f"{path}: {body} {done.year}: {what} ({done.parsed.state}, template {done.parsed.template})")

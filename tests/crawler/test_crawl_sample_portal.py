@@ -320,3 +320,23 @@ def test_reports_command_lists_the_contract_fields(harvest: Harvest) -> None:
     }
     assert all(contract <= set(row) for row in rows)
     assert {row["template"] for row in rows} == {"2019", "2021"}
+
+
+def test_a_portal_showing_the_earlier_content_again_makes_it_current_again(harvest: Harvest) -> None:
+    """Last in this module: it changes the portal. The edit is undone on the portal; the next crawl
+    makes the first version current again and counts the report as changed, keeping both versions."""
+    body, year = harvest.edited["key"].split("/")
+    harvest.server.revert(harvest.edited["key"])
+    harvest.crawl("reverted")
+    with harvest.database.session() as s:
+        report = s.scalar(select(Report).where(Report.body_id == body, Report.year == int(year)))
+        assert report is not None
+        first, second = report.versions
+        assert report.current_version_id == first.id and report.parsed == first.parsed
+        assert second.last_seen < first.last_seen
+        runs = s.scalars(select(CrawlRun).where(CrawlRun.id.in_(harvest.runs["reverted"]))).all()
+        assert sum(r.stats.get("changed_reports", 0) for r in runs) == 1
+    harvest.crawl("again")  # both contents are known, the portal shows the first: nothing changes
+    with harvest.database.session() as s:
+        runs = s.scalars(select(CrawlRun).where(CrawlRun.id.in_(harvest.runs["again"]))).all()
+        assert sum(r.stats.get("changed_reports", 0) for r in runs) == 0
