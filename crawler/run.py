@@ -2,6 +2,10 @@
 
 The Twisted reactor can run once per process, so a program crawls once; tests run crawls through
 the `disclosure` command in a subprocess.
+
+Ctrl-C (SIGINT) or SIGTERM stops the crawl gracefully: each spider closes with reason "shutdown" and its run
+ends `cancelled`. A second Ctrl-C stops at once; the runs its spiders could not close are closed here as
+`cancelled`, and a run a killed process left `running` is closed the next time its portal is crawled.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from scrapy.utils.project import get_project_settings
 from sqlalchemy import select
 from twisted.internet import task
 
-from crawler.spiders.portal import PortalSpider
-from db.models import CrawlRun
+from crawler.spiders.portal import COMPLETE, PortalSpider
+from db.models import CrawlRun, RunStatus
 from db.session import Database
 from db.settings import Settings
+from db.types import utcnow
 
 
 @dataclass
@@ -32,6 +37,11 @@ class PortalProgress:
     blocked: int = 0
     done: bool = False
     run_id: int | None = None
+    finish_reason: str | None = None  # Scrapy's: "finished"; "shutdown" when interrupted
+
+    @property
+    def interrupted(self) -> bool:
+        return self.done and self.finish_reason not in COMPLETE
 
 
 @dataclass
@@ -41,6 +51,27 @@ class CrawlProgress:
     @property
     def finished(self) -> int:
         return sum(1 for p in self.portals.values() if p.done)
+
+
+@dataclass
+class CrawlResult:
+    run_ids: list[int]
+    interrupted: bool  # stopped by a signal (or a spider closed for a reason other than finishing)
+    cancelled: list[int]  # the runs that ended cancelled
+
+
+class _Process(CrawlerProcess):
+    """Notes that a shutdown signal arrived (Ctrl-C, SIGTERM), before Scrapy stops the crawl."""
+
+    signalled = False
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        _Process.signalled = True
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_shutdown_reactorless(self, signum: int, frame: Any) -> None:
+        _Process.signalled = True
+        super()._signal_shutdown_reactorless(signum, frame)
 
 
 def scrapy_settings(config: Settings, overrides: dict[str, Any] | None = None) -> ScrapySettings:
@@ -65,9 +96,9 @@ def run_crawl(
     trigger: str = "manual",
     on_progress: Callable[[CrawlProgress], None] | None = None,
     interval: float = 0.5,
-) -> list[int]:
-    """Crawl the portals (concurrently; each politely) and return the ids of the crawl runs."""
-    process = CrawlerProcess(scrapy_settings(config, overrides), install_root_handler=True)
+) -> CrawlResult:
+    """Crawl the portals (concurrently; each politely); returns the crawl runs and whether it was interrupted."""
+    process = _Process(scrapy_settings(config, overrides), install_root_handler=True)
     progress = CrawlProgress({p: PortalProgress(p) for p in portal_ids})
     crawlers: dict[str, Crawler] = {}
     for portal in portal_ids:
@@ -85,6 +116,7 @@ def run_crawl(
             state.report_links = stats.get("disclosure/report_links", 0)
             state.errors = stats.get("disclosure/errors", 0)
             state.blocked = stats.get("disclosure/blocked", 0)
+            state.finish_reason = stats.get("finish_reason", state.finish_reason)
             spider = getattr(crawler, "spider", None)
             state.run_id = getattr(spider, "run_id", state.run_id)
         if on_progress is not None:
@@ -96,7 +128,33 @@ def run_crawl(
     if loop.running:
         loop.stop()
     refresh()
-    return [p.run_id for p in progress.portals.values() if p.run_id is not None]
+    run_ids = [p.run_id for p in progress.portals.values() if p.run_id is not None]
+    killed = [p.portal for p in progress.portals.values() if not p.done]  # the reactor stopped under them
+    cancelled = close_unfinished(config, run_ids)
+    interrupted = _Process.signalled or bool(killed) or any(p.interrupted for p in progress.portals.values())
+    return CrawlResult(run_ids, interrupted, cancelled)
+
+
+def close_unfinished(config: Settings, run_ids: Sequence[int]) -> list[int]:
+    """Close as cancelled the runs of this crawl its spiders could not close (a forced stop); return every
+    cancelled run of this crawl."""
+    if not run_ids:
+        return []
+    database = Database(config.effective_database_url)
+    try:
+        with database.session() as session:
+            cancelled = []
+            for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(run_ids)).order_by(CrawlRun.id)):
+                if run.status == RunStatus.RUNNING:
+                    run.status = RunStatus.CANCELLED
+                    run.finished_at = utcnow()
+                    run.stats = {**(run.stats or {}), "finish_reason": "killed"}
+                    run.error = "the crawl was stopped before the run could close (forced shutdown)"
+                if run.status == RunStatus.CANCELLED:
+                    cancelled.append(run.id)
+            return cancelled
+    finally:
+        database.dispose()
 
 
 def _mark_done(result: Any, state: PortalProgress) -> Any:

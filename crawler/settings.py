@@ -42,3 +42,5 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ReportPipeline": 300,
 }
 DISCLOSURE_PARSE_WORKERS = 2
+# Scrapy's RemoteControl extension runs Python code sent to a local HTTP port: no crawl needs it.
+REMOTE_CONTROL_ENABLED = False

@@ -11,11 +11,11 @@ from rich.live import Live
 from rich.table import Table
 from sqlalchemy import select
 
-from crawler.run import CrawlProgress, run_crawl
+from crawler.run import CrawlProgress, CrawlResult, run_crawl
 from db.models import Body, CrawlRun, DiscoveredLink, Document, Portal, Report
 from db.session import Database
 from db.settings import Settings
-from disclosure.context import console, fail, local_time, open_database, settings
+from disclosure.context import console, err_console, fail, local_time, open_database, settings
 
 
 def _progress_table(progress: CrawlProgress) -> Table:
@@ -30,9 +30,15 @@ def _progress_table(progress: CrawlProgress) -> Table:
             str(state.reports),
             str(state.errors),
             str(state.blocked),
-            "[green]done[/]" if state.done else "[cyan]crawling…[/]",
+            _state_label(state.done, state.interrupted),
         )
     return table
+
+
+def _state_label(done: bool, interrupted: bool) -> str:
+    if not done:
+        return "[cyan]crawling…[/]"
+    return "[red]interrupted[/]" if interrupted else "[green]done[/]"
 
 
 def parse_overrides(values: list[str]) -> dict[str, Any]:
@@ -47,10 +53,10 @@ def parse_overrides(values: list[str]) -> dict[str, Any]:
 
 def crawl_portals(
     config: Settings, database: Database, portal_ids: list[str], overrides: dict[str, Any], trigger: str
-) -> list[int]:
-    """Crawl with a live progress table; returns the run ids."""
+) -> CrawlResult:
+    """Crawl with a live progress table; returns the runs and whether the crawl was interrupted."""
     with Live(_progress_table(CrawlProgress()), console=console, refresh_per_second=4, transient=False) as live:
-        runs = run_crawl(
+        result = run_crawl(
             config,
             portal_ids,
             overrides=overrides,
@@ -58,7 +64,7 @@ def crawl_portals(
             on_progress=lambda progress: live.update(_progress_table(progress)),
         )
     console.print()
-    return runs
+    return result
 
 
 def print_crawl_summary(database: Database, run_ids: list[int]) -> None:
@@ -71,7 +77,14 @@ def print_crawl_summary(database: Database, run_ids: list[int]) -> None:
             years = sorted(
                 (k.removeprefix("reports_by_year/"), v) for k, v in stats.items() if k.startswith("reports_by_year/")
             )
-            style = {"ok": "green", "partial": "yellow", "blocked": "red", "unreachable": "red", "failed": "red"}
+            style = {
+                "ok": "green",
+                "partial": "yellow",
+                "blocked": "red",
+                "unreachable": "red",
+                "failed": "red",
+                "cancelled": "red",
+            }
             table.add_row(
                 run.portal_id,
                 f"[{style.get(str(run.status), 'white')}]{run.status}[/]",
@@ -90,6 +103,9 @@ def print_crawl_summary(database: Database, run_ids: list[int]) -> None:
     )
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
+
+
 def crawl_cmd(
     portal: list[str] = typer.Option([], "--portal", "-p", help="Portal id to crawl (repeatable); default: all"),
     set_: list[str] = typer.Option([], "--set", help="Scrapy setting NAME=VALUE, e.g. DOWNLOAD_DELAY=0"),
@@ -105,8 +121,20 @@ def crawl_cmd(
     targets = portal or known
     if not targets:
         raise fail("no portals are registered: run `disclosure registry import FILE` first")
-    run_ids = crawl_portals(config, database, targets, parse_overrides(set_), "manual")
-    print_crawl_summary(database, run_ids)
+    result = crawl_portals(config, database, targets, parse_overrides(set_), "manual")
+    print_crawl_summary(database, result.run_ids)
+    if result.interrupted or result.cancelled:
+        with database.session() as session:
+            cancelled = [
+                f"run {run.id} ({run.portal_id})"
+                for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(result.cancelled)))
+            ]
+        err_console.print(
+            "[red]The crawl was interrupted[/]; cancelled (not counted as a look at the portal): "
+            + (", ".join(cancelled) or "no run had started"),
+            soft_wrap=True,
+        )
+        raise typer.Exit(INTERRUPTED)
 
 
 def report_rows(database: Database, body: str | None, year: int | None) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ evidence by the middleware; what it found goes to the report pipeline as items.
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings as ScrapySettings
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from twisted.python.failure import Failure
 
 from crawler import listing
@@ -40,6 +43,10 @@ from db.types import utcnow
 
 DISCOVERY_MAX_DEPTH = 4
 DISCOVERY_MAX_PAGES = 80
+# Finish reasons of a spider that did its whole walk; any other reason (Ctrl-C: "shutdown") is an interrupted look.
+COMPLETE = ("finished", "closespider_timeout")
+INTERRUPTED = ("shutdown", "cancelled")  # Scrapy's reason for a Ctrl-C or SIGTERM, and an engine stopped by us
+PROCESS_STARTED = utcnow()  # a run this process did not start, older than this, from this process's pid, is dead
 
 
 def disclosure_settings(settings: ScrapySettings) -> Settings:
@@ -88,7 +95,14 @@ class PortalSpider(Spider):
             self.cached_columns = list(portal.discovered_columns or [])
             bodies = session.scalars(select(Body).where(Body.portal_id == self.portal_id)).all()
             self.matcher = BodyMatcher([(b.id, b.name, list(b.aliases or [])) for b in bodies])
-            run = CrawlRun(portal_id=self.portal_id, trigger=self.trigger, status=RunStatus.RUNNING)
+            for stale in close_stale_runs(session, self.portal_id):
+                self.logger.warning("run %s of %s was left running by a killed crawl: now cancelled", stale, portal.id)
+            run = CrawlRun(
+                portal_id=self.portal_id,
+                trigger=self.trigger,
+                status=RunStatus.RUNNING,
+                stats={"pid": os.getpid(), "host": socket.gethostname()},  # replaced by the counts when it ends
+            )
             session.add(run)
             session.flush()
             self.run_id = run.id
@@ -332,7 +346,8 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value(f"disclosure/outcome/{outcome.value}")
             if outcome is not FetchOutcome.ROBOTS_DENIED:
                 self.crawler.stats.inc_value("disclosure/errors")
-        if request.meta.get("kind") == "article":
+        if request.meta.get("kind") == "article" and self.crawler.crawling:
+            # (Not when the crawl is being stopped: a request cut off by Ctrl-C says nothing about the portal.)
             yield {
                 "type": "unfetched",
                 "url": (request.meta.get("redirect_urls") or [request.url])[0],  # as listed, before any redirect
@@ -355,22 +370,82 @@ class PortalSpider(Spider):
             run.stats = {k.removeprefix("disclosure/"): v for k, v in stats.items() if k.startswith("disclosure/")}
             run.stats["pages"] = stats.get("response_received_count", 0)
             run.stats["finish_reason"] = reason
-            if not self.report_columns and self.columns_found and run.status != RunStatus.BLOCKED:
+            if run.status is RunStatus.CANCELLED:
+                run.error = f"interrupted ({reason}) after {run.stats['pages']} pages: not a complete look"
+            if (
+                not self.report_columns
+                and self.columns_found
+                and run.status not in (RunStatus.BLOCKED, RunStatus.CANCELLED)
+            ):
                 portal.discovered_columns = sorted(self.columns_found)
                 portal.discovered_at = utcnow()
 
 
 def run_status(stats: dict[str, Any], reason: str) -> RunStatus:
+    """The state a run ends in. An interrupted run (Ctrl-C, SIGTERM: reason "shutdown") is cancelled whatever
+    it saw: it may never have fetched a list, so it must not count as having looked. A run that stopped for
+    any other reason (an error count, memory, a crash) failed."""
+    if reason in INTERRUPTED:
+        return RunStatus.CANCELLED
     blocked = stats.get("disclosure/blocked", 0)
     responses = stats.get("response_received_count", 0)
     errors = stats.get("disclosure/errors", 0)
     good = responses - blocked - stats.get("disclosure/http_errors", 0)
     if blocked and blocked * 2 >= max(responses, 1):
         return RunStatus.BLOCKED
-    if reason not in ("finished", "closespider_timeout") and reason != "shutdown":
+    if reason not in COMPLETE:
         return RunStatus.FAILED
     if good <= 0 and errors:
         return RunStatus.UNREACHABLE
     if errors or blocked or reason == "closespider_timeout":
         return RunStatus.PARTIAL
     return RunStatus.OK
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except OSError:
+        return True  # cannot tell: assume it runs
+    return True
+
+
+def is_stale(run: CrawlRun) -> bool:
+    """Whether a run still marked running cannot be running any more.
+
+    A run records the pid and host of the process crawling it. On this host, its process must still exist
+    (and, if that is this process, the run must have started in it); on another host, nothing can be told and
+    the run is left alone. A run that recorded no process (written by an older version) is stale once it is
+    older than this process: two crawls of one portal at once are not run.
+    """
+    if run.status != RunStatus.RUNNING:
+        return False
+    stats = run.stats or {}
+    pid, host = stats.get("pid"), stats.get("host")
+    if isinstance(pid, int) and host:
+        if host != socket.gethostname():
+            return False
+        if pid == os.getpid():
+            return run.started_at < PROCESS_STARTED  # our pid, reused: an earlier process's run
+        return not _alive(pid)
+    return run.started_at < PROCESS_STARTED
+
+
+def close_stale_runs(session: Session, portal_id: str) -> list[int]:
+    """Close as cancelled the runs of a portal left `running` by a crawl that was killed (a second Ctrl-C,
+    SIGKILL, a crash): they never finished, so they are no look at the portal. Returns their ids."""
+    closed = []
+    for run in session.scalars(
+        select(CrawlRun).where(CrawlRun.portal_id == portal_id, CrawlRun.status == RunStatus.RUNNING)
+    ):
+        if is_stale(run):
+            run.status = RunStatus.CANCELLED
+            run.finished_at = run.finished_at or utcnow()
+            run.stats = {**(run.stats or {}), "finish_reason": "killed"}
+            run.error = "the crawling process ended without closing the run (killed)"
+            closed.append(run.id)
+    return closed

@@ -1,5 +1,8 @@
 """MISSING_REPORT: a body owes a report for a year, its deadline (plus grace) has passed, and a crawl
-that looked after the deadline did not find it. Never raised when the portal could not be looked at."""
+that looked after the deadline did not find it. Never raised when the portal could not be looked at.
+
+Only a finished crawl is a look: a cancelled run (interrupted, or left running by a killed process) may never
+have fetched the list, so it is neither evidence nor the "last look" at the portal."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from monitor.rules.base import Finding, Rule, register
 
 LOOKED = (RunStatus.OK, RunStatus.PARTIAL)
 COULD_NOT_LOOK = (RunStatus.BLOCKED, RunStatus.UNREACHABLE)
+# Runs that did not finish their walk say nothing about the portal.
+NOT_A_LOOK = (RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.FAILED)
 
 
 def run_evidence(run: RunFacts) -> dict[str, object]:
@@ -41,7 +46,7 @@ class MissingReport(Rule):
                 continue  # listed but not fetched: REPORT_NOT_FETCHED says so
             if ctx.now < expectation.deadline.late_from() + grace or body.portal_id is None:
                 continue
-            runs = ctx.runs.get(body.portal_id, [])
+            runs = [r for r in ctx.runs.get(body.portal_id, []) if r.status not in NOT_A_LOOK]
             if not runs or runs[0].status in COULD_NOT_LOOK:
                 continue  # nobody looked, or the last look was blocked: UNREACHABLE_PORTAL says so
             looked = [r for r in runs if r.status in LOOKED and r.started_at >= expectation.deadline.late_from()]

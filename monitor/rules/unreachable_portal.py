@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from db.models import Severity
 from monitor.context import Context
 from monitor.rules.base import Finding, Rule, register
-from monitor.rules.missing_report import COULD_NOT_LOOK, run_evidence
+from monitor.rules.missing_report import COULD_NOT_LOOK, NOT_A_LOOK, run_evidence
 
 
 @register
@@ -26,7 +26,7 @@ class UnreachablePortal(Rule):
                 continue
             if ctx.report(body.id, expectation.year) is not None or (body.id, expectation.year) in ctx.unfetched:
                 continue
-            runs = ctx.runs.get(body.portal_id, [])
+            runs = [r for r in ctx.runs.get(body.portal_id, []) if r.status not in NOT_A_LOOK]
             if not runs or runs[0].status not in COULD_NOT_LOOK:
                 continue
             yield self.finding(

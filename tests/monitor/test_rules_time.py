@@ -142,6 +142,18 @@ def test_a_blocked_portal_is_unreachable_not_a_missing_report(world: Database) -
     }
 
 
+@pytest.mark.parametrize("unfinished", [RunStatus.CANCELLED, RunStatus.FAILED, RunStatus.RUNNING])
+def test_a_run_that_did_not_finish_changes_neither_verdict(world: Database, unfinished: RunStatus) -> None:
+    """An interrupted crawl after a blocked one: the portal is still unreachable, nothing is missing."""
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    crawled(world, RunStatus.OK, datetime(2025, 5, 1, tzinfo=UTC))
+    crawled(world, RunStatus.BLOCKED, datetime(2025, 5, 20, tzinfo=UTC))
+    crawled(world, unfinished, datetime(2025, 5, 25, tzinfo=UTC))
+    assert open_flags(world, MissingReport(), UnreachablePortal(), now=now) == {
+        ("UNREACHABLE_PORTAL", body, year, "") for body in ("dept", "gov") for year in (2023, 2024)
+    }
+
+
 def test_a_listed_report_that_could_not_be_fetched_is_not_called_missing(world: Database) -> None:
     now = datetime(2025, 6, 1, tzinfo=UTC)
     run = crawled(world, RunStatus.PARTIAL, datetime(2025, 5, 1, tzinfo=UTC))
