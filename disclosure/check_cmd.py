@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from crawler.ingest import IngestError, ingest_file
 from db.blobstore import FileBlobStore
-from db.models import Body, Flag, FlagStatus
+from db.models import Flag, FlagStatus
 from db.session import Database
-from disclosure.context import console, fail, local_time, now, open_database, settings
+from disclosure.context import console, fail, local_time, now, open_database, require_bodies, settings
 from monitor.checks import CheckSummary, changed_bodies, last_check, run_checks
 from monitor.flags import FlagError, change_status
 from monitor.rules.base import all_rules
@@ -65,10 +65,7 @@ def check_cmd(
         if since is not None:
             bodies = (bodies or set()) | changed_bodies(database, since)
             console.print(f"Bodies changed since the last check ({local_time(since, config.tz)}): {len(bodies)}")
-    with database.session() as session:
-        unknown = sorted(set(body) - set(session.scalars(select(Body.id).where(Body.id.in_(body)))))
-    if unknown:
-        raise fail(f"unknown body {', '.join(unknown)}")
+    require_bodies(database, body)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("checking", total=None)
         summary = run_checks(
@@ -131,12 +128,15 @@ def flags_cmd(
     """List flags (without a subcommand)."""
     if ctx.invoked_subcommand is not None:
         return
+    status, rule = status and status.lower(), rule and rule.upper()
     if status and status not in {s.value for s in FlagStatus}:
         raise fail(f"--status must be one of {', '.join(s.value for s in FlagStatus)}")
     known = {r.code for r in all_rules()}
     if rule and rule not in known:
         raise fail(f"unknown rule {rule}; rules: {', '.join(sorted(known))}")
-    flags = query_flags(open_database(settings()), body, year, rule, status)
+    database = open_database(settings())
+    require_bodies(database, [body] if body else [])
+    flags = query_flags(database, body, year, rule, status)
     if as_json:
         typer.echo(json.dumps(flags, ensure_ascii=False, indent=2))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,8 +10,10 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy import select
 
 from db import migrate
+from db.models import Body
 from db.session import Database, sqlite_file
 from db.settings import Settings, get_settings, mask_url
 from db.types import utcnow
@@ -65,6 +68,17 @@ def open_database(cfg: Settings, *, upgrade: bool = False) -> Database:
     except Exception as exc:
         raise fail(f"cannot open the database {url}: {driver_message(exc)}") from None
     return database
+
+
+def require_bodies(database: Database, ids: Iterable[str]) -> None:
+    """Refuse body ids that are not registered: a typo must not read as "no flags" or "no reports"."""
+    wanted = set(ids)
+    if not wanted:
+        return
+    with database.session() as session:
+        known = set(session.scalars(select(Body.id).where(Body.id.in_(wanted))))
+    if unknown := sorted(wanted - known):
+        raise fail(f"unknown body {', '.join(unknown)} (ids as `disclosure registry show` lists them)")
 
 
 def local_time(moment: datetime | str, zone: ZoneInfo) -> str:

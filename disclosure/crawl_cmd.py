@@ -15,7 +15,7 @@ from crawler.run import CrawlProgress, CrawlResult, run_crawl
 from db.models import Body, CrawlRun, DiscoveredLink, Document, Portal, Report
 from db.session import Database
 from db.settings import Settings
-from disclosure.context import console, err_console, fail, local_time, open_database, settings
+from disclosure.context import console, err_console, fail, local_time, open_database, require_bodies, settings
 
 
 def _progress_table(progress: CrawlProgress) -> Table:
@@ -179,6 +179,7 @@ def reports_cmd(
     """List stored reports (or, with --unattributed, report links kept without a report: no body matched,
     no year, or the page could not be fetched or parsed)."""
     database = open_database(settings())
+    require_bodies(database, [body] if body else [])
     if unattributed:
         with database.session() as session:
             links = [
@@ -193,6 +194,7 @@ def reports_cmd(
                     "last_seen": d.last_seen.isoformat(),
                 }
                 for d in session.scalars(select(DiscoveredLink).order_by(DiscoveredLink.portal_id, DiscoveredLink.url))
+                if (body is None or d.body_id == body) and (year is None or d.year == year)
             ]
         if as_json:
             typer.echo(json.dumps(links, ensure_ascii=False, indent=2))

@@ -188,6 +188,13 @@ def test_unattributed_links_are_kept_for_the_operator(harvest: Harvest) -> None:
     failed = _failed_reports(harvest.manifest)
     expected = {(r["url"], r["body"], r["year"]) for r in harvest.manifest["reports"] if r["key"] in failed}
     assert {(url, body, year) for url, reason, body, year in links if reason == "not_fetched"} == expected
+    # The command filters them like reports.
+    _, body, year = sorted(expected)[0]
+    exe = str(Path(sys.executable).parent / "disclosure")
+    for option, value in (("--body", body), ("--year", str(year))):
+        args = [exe, "reports", "--unattributed", "--json", option, value]
+        listed = json.loads(subprocess.run(args, env=harvest.env, capture_output=True, text=True, check=True).stdout)
+        assert listed and {str(link[option[2:]]) for link in listed} == {value}
 
 
 def test_every_failure_mode_ends_in_its_recorded_state(harvest: Harvest) -> None:

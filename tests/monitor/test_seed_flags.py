@@ -124,3 +124,15 @@ def test_times_are_shown_in_the_configured_zone(seeded: Path, zone: str, monkeyp
         f"{datetime.fromisoformat(r['first_seen']).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}" in reports
         for r in stored
     )
+
+
+@pytest.mark.parametrize("command", [["flags"], ["flags", "--json"], ["reports"], ["reports", "--unattributed"]])
+def test_an_unknown_body_is_an_error_not_an_empty_list(seeded: Path, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--body", "nakou"], env={"DISCLOSURE_DATA_DIR": str(seeded)})
+    assert result.exit_code == 1
+    assert "unknown body nakou" in result.output
+
+
+def test_rule_and_status_filters_ignore_letter_case(seeded: Path) -> None:
+    exact = json.loads(run(seeded, "flags", "--rule", "BLANK_CELLS", "--status", "open", "--json"))
+    assert exact and json.loads(run(seeded, "flags", "--rule", "blank_cells", "--status", "OPEN", "--json")) == exact
