@@ -17,7 +17,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import Flag, FlagEvent, FlagStatus, Report
-from monitor.rules.base import Finding
+from monitor.rules.base import Finding, Held
 
 SYSTEM = "system"
 # Values in one IN (...) list: SQLite takes at most 32,766 bound values, and PostgreSQL exhausts its stack
@@ -77,7 +77,7 @@ def _basis_versions(session: Session, report_ids: Iterable[int | None]) -> dict[
 
 def reconcile(
     session: Session,
-    findings: Iterable[Finding],
+    findings: Iterable[Finding | Held],
     *,
     rules: dict[str, int],
     now: datetime,
@@ -86,9 +86,16 @@ def reconcile(
     pairs: set[tuple[str, int]] | None = None,
 ) -> Changes:
     """Apply one evaluation of `rules` (code → version). Its scope, the flags it may resolve: `bodies` and
-    `years` (None: all), or exactly the (body, year) `pairs` a corpus rule judged."""
+    `years` (None: all), or exactly the (body, year) `pairs` a corpus rule judged. A `Held` verdict among
+    the findings keeps that rule's flags of that body and year as they are."""
     changes = Changes()
-    found = {f.key: f for f in findings}
+    found: dict[tuple[str, str, int, str], Finding] = {}
+    held: set[tuple[str, str, int]] = set()
+    for f in findings:
+        if isinstance(f, Held):
+            held.add((f.rule, f.body_id, f.year))
+        else:
+            found[f.key] = f
     query = select(Flag).where(Flag.rule.in_(list(rules)))
     if bodies is not None:
         query = query.where(Flag.body_id.in_(list(bodies)))
@@ -173,6 +180,9 @@ def reconcile(
         flag.severity, flag.report_id, flag.last_evaluated = finding.severity, finding.report_id, now
 
     for flag in existing.values():
+        if (flag.rule, flag.body_id, flag.year) in held:
+            changes.unchanged[flag.rule] += 1
+            continue
         if flag.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED):
             _event(flag, now, FlagStatus.RESOLVED, f"resolved: {flag.rule} no longer finds the problem")
             flag.last_evaluated = now

@@ -32,6 +32,16 @@ class Finding:
         return (self.rule, self.body_id, self.year, self.subject)
 
 
+@dataclass(frozen=True)
+class Held:
+    """A rule could not judge a body's year (its portal could not be looked at): the flags it raised there
+    stay as they are, neither resolved nor changed, until it can judge again."""
+
+    rule: str
+    body_id: str
+    year: int
+
+
 class Rule:
     """Subclasses set the class attributes and implement `evaluate`."""
 
@@ -42,7 +52,7 @@ class Rule:
     basis: ClassVar[str]  # the regulation or format behind it
     establishes_fault: ClassVar[bool] = True  # False: the flag says "we could not look", not "they failed"
 
-    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+    def evaluate(self, ctx: Any) -> Iterator[Finding | Held]:
         raise NotImplementedError
 
     def finding(
@@ -92,7 +102,7 @@ class CorpusRule(Rule):
     """A rule comparing reports across bodies (copying between bodies): run once over the corpus, or over
     the reports that changed, instead of once per batch of bodies."""
 
-    def evaluate(self, ctx: Any) -> Iterator[Finding]:
+    def evaluate(self, ctx: Any) -> Iterator[Finding | Held]:
         return iter(())  # nothing per batch
 
     def evaluate_corpus(

@@ -12,7 +12,7 @@ from datetime import timedelta
 from db.models import RunStatus, Severity
 from monitor.context import Context, RunFacts
 from monitor.rules import basis
-from monitor.rules.base import Finding, Rule, register
+from monitor.rules.base import Finding, Held, Rule, register
 
 LOOKED = (RunStatus.OK, RunStatus.PARTIAL)
 COULD_NOT_LOOK = (RunStatus.BLOCKED, RunStatus.UNREACHABLE)
@@ -36,7 +36,7 @@ class MissingReport(Rule):
     title = "No report found after the deadline"
     basis = basis.ARTICLE_49
 
-    def evaluate(self, ctx: Context) -> Iterator[Finding]:
+    def evaluate(self, ctx: Context) -> Iterator[Finding | Held]:
         grace = timedelta(days=ctx.settings.missing_grace_days)
         for expectation in ctx.expectations():
             body = ctx.bodies[expectation.body_id]
@@ -48,7 +48,10 @@ class MissingReport(Rule):
                 continue
             runs = [r for r in ctx.runs.get(body.portal_id, []) if r.status not in NOT_A_LOOK]
             if not runs or runs[0].status in COULD_NOT_LOOK:
-                continue  # nobody looked, or the last look was blocked: UNREACHABLE_PORTAL says so
+                # Nobody looked, or the last look was blocked: UNREACHABLE_PORTAL says so, and a flag raised
+                # by an earlier look stands until a look can tell whether the report appeared.
+                yield Held(self.code, body.id, expectation.year)
+                continue
             looked = [r for r in runs if r.status in LOOKED and r.started_at >= expectation.deadline.late_from()]
             if not looked:
                 continue  # no look after the deadline: absence is not established yet

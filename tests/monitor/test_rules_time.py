@@ -154,6 +154,24 @@ def test_a_run_that_did_not_finish_changes_neither_verdict(world: Database, unfi
     }
 
 
+def test_a_missing_report_stands_while_the_portal_cannot_be_looked_at(world: Database) -> None:
+    """Blocked after a look that found nothing: the MISSING_REPORT flags are neither resolved nor reopened
+    (the audit trail shows no resolution the portal did not earn); UNREACHABLE_PORTAL joins them."""
+    missing = {("MISSING_REPORT", body, year, "") for body in ("dept", "gov") for year in (2023, 2024)}
+    crawled(world, RunStatus.OK, datetime(2025, 5, 1, tzinfo=UTC))
+    assert open_flags(world, MissingReport(), UnreachablePortal(), now=datetime(2025, 5, 2, tzinfo=UTC)) == missing
+    crawled(world, RunStatus.BLOCKED, datetime(2025, 5, 20, tzinfo=UTC))
+    unreachable = {("UNREACHABLE_PORTAL", b, y, "") for _, b, y, _ in missing}
+    assert open_flags(world, MissingReport(), UnreachablePortal(), now=datetime(2025, 5, 21, tzinfo=UTC)) == (
+        missing | unreachable
+    )
+    crawled(world, RunStatus.OK, datetime(2025, 6, 1, tzinfo=UTC))
+    assert open_flags(world, MissingReport(), UnreachablePortal(), now=datetime(2025, 6, 2, tzinfo=UTC)) == missing
+    with world.session() as s:
+        flags = s.scalars(select(Flag).where(Flag.rule == "MISSING_REPORT")).all()
+        assert {tuple(e.to_status for e in f.events) for f in flags} == {("open",)}
+
+
 def test_a_listed_report_that_could_not_be_fetched_is_not_called_missing(world: Database) -> None:
     now = datetime(2025, 6, 1, tzinfo=UTC)
     run = crawled(world, RunStatus.PARTIAL, datetime(2025, 5, 1, tzinfo=UTC))
