@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.parsing.sniff import media_type_of
 from db.blobstore import FileBlobStore
 from db.models import Document, Fetch, FetchOutcome
 from db.session import Database
@@ -151,7 +152,8 @@ class EvidenceStore:
         if outcome == FetchOutcome.OK:
             sha = self.blobs.put(body)
             size = len(body)
-            self._note_document(sha, media_type, size, fetched_at, url)
+            # The fetch keeps what the server declared; the document, what it is.
+            self._note_document(sha, media_type_of(body, media_type), size, fetched_at, url)
             self.known[url] = Known(sha, headers.get("etag"), headers.get("last-modified"), media_type)
         elif outcome == FetchOutcome.NOT_MODIFIED and sha is not None:
             self._note_document(sha, None, None, fetched_at, url)

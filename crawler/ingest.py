@@ -12,18 +12,11 @@ from sqlalchemy import select
 
 from crawler.links import BodyMatcher
 from crawler.parsing.parser import ParsedReport, parse_document
+from crawler.parsing.sniff import media_type_of
 from crawler.store import FoundReport, Stored, settle_current, store_report
 from db.blobstore import FileBlobStore
 from db.models import Body, Document, Report, ReportOrigin
 from db.session import Database
-
-MEDIA_TYPES = {
-    "html": "text/html",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "text": "text/plain",
-}
-
 
 # The reports table's CHECK constraint (ck_reports_year_range): year BETWEEN 2000 AND 2100.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -118,7 +111,7 @@ def ingest_file(
     with database.session() as session:
         document = session.scalar(select(Document).where(Document.sha256 == sha))
         if document is None:
-            media_type = MEDIA_TYPES.get(parsed.format or "", "application/octet-stream")
+            media_type = media_type_of(data, None) or "application/octet-stream"
             session.add(
                 Document(
                     sha256=sha,

@@ -17,6 +17,28 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HTML_HINTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<p>", b"<p ", b"<meta", b"<span")
 
 
+# The media type of each sniffed kind a report can come in; others are stored as the server said.
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ole": "application/msword",
+    "rtf": "application/rtf",
+    "html": "text/html",
+    "text": "text/plain",
+}
+# What servers send for a download whose type they do not know (Hanweb's downfile.jsp, for one).
+GENERIC_TYPES = frozenset(
+    {"application/octet-stream", "application/x-download", "application/force-download", "binary/octet-stream"}
+)
+
+
+def media_type_of(data: bytes, declared: str | None) -> str | None:
+    """The document's media type: the declared one, unless it is missing or generic and the bytes tell."""
+    if declared and declared.lower() not in GENERIC_TYPES:
+        return declared
+    return MEDIA_TYPES.get(sniff(data), declared)
+
+
 def sniff(data: bytes, filename: str | None = None) -> str:
     """One of: pdf, docx, xlsx, ole (legacy .doc/.wps/.xls), rtf, image, html, text, zip, binary, empty."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")

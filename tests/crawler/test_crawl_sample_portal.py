@@ -23,6 +23,7 @@ from crawler.evidence import read_warc_urls
 from db.models import CrawlRun, DiscoveredLink, Fetch, FetchOutcome, Portal, Report, ReportVersion
 from db.session import Database
 from demo.portal import SamplePortal, build_site
+from demo.portal.content import DOCX_TYPE
 from demo.portal.site import Site
 
 CRAWL_SETTINGS = [
@@ -327,6 +328,13 @@ def test_reports_command_lists_the_contract_fields(harvest: Harvest) -> None:
     }
     assert all(contract <= set(row) for row in rows)
     assert {row["template"] for row in rows} == {"2019", "2021"}
+    # A report's document has the type of what it is, though Hanweb serves its PDFs as octet-stream.
+    formats = {"html": "text/html", "pdf": "application/pdf", "docx": DOCX_TYPE}
+    expected = {(r["body"], r["year"]): r["format"] for r in harvest.manifest["reports"] if r["body"]}
+    for row in rows:
+        fmt = expected.get((row["body"], row["year"]))
+        if fmt in formats:  # a page with an attachment stores the file holding the tables
+            assert row["media_type"].split(";")[0] == formats[fmt], row
 
 
 def test_a_portal_showing_the_earlier_content_again_makes_it_current_again(harvest: Harvest) -> None:
