@@ -15,6 +15,7 @@ from crawler.run import CrawlProgress, CrawlResult, run_crawl
 from db.models import Body, CrawlRun, DiscoveredLink, Document, Portal, Report
 from db.session import Database
 from db.settings import Settings
+from db.types import utcnow
 from disclosure.context import console, err_console, fail, local_time, open_database, require_bodies, settings
 
 
@@ -54,7 +55,14 @@ def parse_overrides(values: list[str]) -> dict[str, Any]:
 def crawl_portals(
     config: Settings, database: Database, portal_ids: list[str], overrides: dict[str, Any], trigger: str
 ) -> CrawlResult:
-    """Crawl with a live progress table; returns the runs and whether the crawl was interrupted."""
+    """Crawl with a live progress table; returns the runs and whether the crawl was interrupted. Scrapy's
+    own log goes to a file under <data_dir>/logs (unless --set LOG_FILE=… says where), not the terminal."""
+    log_file = overrides.get("LOG_FILE")
+    if log_file is None:
+        logs = config.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log_file = str(logs / f"crawl-{utcnow():%Y%m%dT%H%M%SZ}.log")
+        overrides = {**overrides, "LOG_FILE": log_file}
     with Live(_progress_table(CrawlProgress()), console=console, refresh_per_second=4, transient=False) as live:
         result = run_crawl(
             config,
@@ -63,7 +71,7 @@ def crawl_portals(
             trigger=trigger,
             on_progress=lambda progress: live.update(_progress_table(progress)),
         )
-    console.print()
+    console.print(f"Scrapy's log of this crawl: {log_file}", soft_wrap=True, highlight=False)
     return result
 
 

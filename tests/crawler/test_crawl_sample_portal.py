@@ -64,6 +64,9 @@ class Harvest:
         result = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert "Traceback" not in result.stderr
+        assert " INFO: " not in result.stderr  # Scrapy's log goes to its file, named at the end
+        log = Path(result.stdout.rsplit("Scrapy's log of this crawl: ", 1)[1].split()[0])
+        assert log.parent == self.data_dir / "logs" and "Traceback" not in log.read_text(encoding="utf-8")
         with self.database.session() as s:
             self.runs[stage] = list(s.scalars(select(CrawlRun.id).where(CrawlRun.id > before)))
 
