@@ -12,6 +12,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import TypeVar
 
@@ -306,6 +307,49 @@ def _chr(code: int) -> str:
     return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\x00"
 
 
+def _probe_pdf() -> bytes:
+    """One page with 息 in STSong-Light, not embedded: pdfium can place it only if a CJK font is installed."""
+    content = b"BT /F1 12 Tf 10 50 Td <606F> Tj ET"  # U+606F in the UniGB-UCS2-H encoding
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@cache
+def cjk_fallback() -> bool:
+    """Whether pdfium places CJK text in a font the PDF does not embed (a CJK font is installed). Then a
+    text object without extent is an empty one (reportlab writes them), not text that had to be dropped."""
+    doc = pdfium.PdfDocument(_probe_pdf())
+    try:
+        page = doc[0]
+        bounds = _Bounds()
+        for obj, kind, _ in _walk_objects(page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT and pdfium_c.FPDFPageObj_GetBounds(obj, *bounds.refs):
+                return bounds.right.value - bounds.left.value >= 0.01
+        return False
+    finally:
+        doc.close()
+
+
 def _read_objects(page: pdfium.PdfPage, t: Affine, content: _PageContent) -> None:
     """Ruling lines from path objects; whether there are images; text objects pdfium had to drop."""
     hrules: list[HRule] = []
@@ -316,7 +360,7 @@ def _read_objects(page: pdfium.PdfPage, t: Affine, content: _PageContent) -> Non
             _path_rules(obj, matrix, hrules, vrules)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             content.has_image = True
-        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and _unplaceable(obj, bounds):
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT and not cjk_fallback() and _unplaceable(obj, bounds):
             content.dropped += 1
     content.hrules, content.vrules = _merge_rules(hrules), _merge_rules(vrules)
 

@@ -26,7 +26,7 @@ from crawler.parsing.tables import TABLE_NAMES, TableReader, TableResult
 from crawler.parsing.templates import SECTION_KEYS, template_for_year, templates
 
 # Bump when parsing changes what it reads, so stored reports can be found and re-parsed.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.0.1"  # 1.0.1: no TEXT_DROPPED for empty text objects where a CJK font is installed
 MAX_BYTES = 200 * 1024 * 1024
 
 log = logging.getLogger(__name__)
