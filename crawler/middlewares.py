@@ -3,18 +3,20 @@ failure, challenge pages turned into "blocked", and stored bodies standing in fo
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
+from scrapy import exceptions as scrapy_exceptions
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from twisted.internet.error import (
+    ConnectError,
     ConnectionDone,
     ConnectionLost,
-    ConnectionRefusedError,
     DNSLookupError,
     TCPTimedOutError,
     TimeoutError,
@@ -25,6 +27,14 @@ from crawler import waf
 from crawler.evidence import EvidenceStore
 from crawler.suffixes import use_bundled_suffix_list
 from db.models import FetchOutcome
+
+# Newer Scrapy wraps download errors in its own types; older versions raise Twisted's (handled below).
+_SCRAPY_TIMEOUT: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(scrapy_exceptions, "DownloadTimeoutError", None),) if t is not None
+)
+_SCRAPY_REFUSED: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(scrapy_exceptions, "DownloadConnectionRefusedError", None),) if t is not None
+)
 
 CONDITIONAL_KINDS = {"discover", "list", "api", "article", "attachment"}
 
@@ -46,6 +56,12 @@ def _request_headers(request: Request) -> dict[str, str]:
 
 
 def classify_exception(exc: BaseException) -> FetchOutcome:
+    if isinstance(exc, _SCRAPY_TIMEOUT):
+        return FetchOutcome.TIMEOUT
+    if isinstance(exc, _SCRAPY_REFUSED):
+        return FetchOutcome.CONNECTION_ERROR
+    if exc.__cause__ is not None and (cause := classify_exception(exc.__cause__)) is not FetchOutcome.ERROR:
+        return cause  # Scrapy's DownloadFailedError wraps what the transport raised
     text = f"{type(exc).__name__}: {exc}"
     lowered = text.lower()
     if isinstance(exc, TimeoutError | TCPTimedOutError) or "timed out" in lowered or "took longer than" in lowered:
@@ -56,8 +72,9 @@ def classify_exception(exc: BaseException) -> FetchOutcome:
         isinstance(exc, ResponseFailed) and any("DataLoss" in type(r.value).__name__ for r in exc.reasons)
     ):
         return FetchOutcome.TRUNCATED
-    connection = ConnectionRefusedError | ConnectionLost | ConnectionDone | DNSLookupError | ResponseNeverReceived
-    if isinstance(exc, connection | ResponseFailed):
+    # Twisted's own errors, and the OS's (builtin ConnectionError, socket.gaierror) that reach us unwrapped
+    connection = ConnectError | ConnectionLost | ConnectionDone | DNSLookupError | ResponseNeverReceived
+    if isinstance(exc, connection | ResponseFailed | ConnectionError | socket.gaierror):
         return FetchOutcome.CONNECTION_ERROR
     return FetchOutcome.ERROR
 
