@@ -32,8 +32,7 @@ from demo.portal.publish import (
     newest_first,
     number_entries,
     pages_listed,
-    publish_filler,
-    publish_report,
+    publish_entry,
 )
 
 PAGE_SIZE = 10
@@ -81,27 +80,16 @@ def _publish(
     def render(body: str, meta_time: datetime) -> str:
         return _article(portal, header, column_name, entry, body, meta_time)
 
-    if entry.report is None:
-        publish_filler(build, entry, render, "utf-8", HTML_UTF8)
-        return
-    report = entry.report
-    slots = []
-    for offset, kind in enumerate(("pdf", "docx")):
-        if kind in report.fmt:
-            number = serial * 10 + offset
-            path = f"{portal.prefix}attachment/0/{number // 1000}/{number}/{entry.id}.{kind}"
-            slots.append(AttachmentSlot(path, path, f"{report.title}.{kind}", kind))
-    publish_report(
-        build,
-        report,
-        page=entry.path,
-        column=column_url,
-        slots=slots,
-        render=render,
-        charset="utf-8",
-        content_type=HTML_UTF8,
-        oversize_bytes=oversize,
-    )
+    def slots(report: PlannedReport) -> list[AttachmentSlot]:
+        out = []
+        for offset, kind in enumerate(("pdf", "docx")):
+            if kind in report.fmt:
+                number = serial * 10 + offset
+                path = f"{portal.prefix}attachment/0/{number // 1000}/{number}/{entry.id}.{kind}"
+                out.append(AttachmentSlot(path, path, f"{report.title}.{kind}", kind))
+        return out
+
+    publish_entry(build, entry, render, column=column_url, slots=slots, oversize_bytes=oversize)
 
 
 def _article(portal: Portal, header: str, column_name: str, entry: Entry, body: str, meta_time: datetime) -> str:

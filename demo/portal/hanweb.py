@@ -49,8 +49,7 @@ from demo.portal.publish import (
     newest_first,
     number_entries,
     pages_listed,
-    publish_filler,
-    publish_report,
+    publish_entry,
 )
 
 PER_PAGE = 15
@@ -162,39 +161,28 @@ def _publish(
     def render(body: str, meta_time: datetime) -> str:
         return _article(portal, chrome, column, entry, body, meta_time)
 
-    if entry.report is None:
-        publish_filler(build, entry, render, "utf-8", HTML_UTF8)
-        return
-    report = entry.report
-    slots = []
-    for kind in ("pdf", "docx"):
-        if kind in report.fmt:
-            stored = f"{rng.getrandbits(128):032x}.{kind}"
-            shown = f"{report.title}.{kind}"
-            script = f"{portal.prefix}{DOWNLOAD}"
-            href = f"{script}?classid=0&showname={quote(shown)}&filename={stored}"
-            disposition = f"attachment; filename*=UTF-8''{quote(shown)}"
-            slots.append(
-                AttachmentSlot(
-                    f"{script}?filename={stored}",
-                    href,
-                    shown,
-                    kind,
-                    "application/octet-stream",
-                    (("Content-Disposition", disposition),),
+    def slots(report: PlannedReport) -> list[AttachmentSlot]:
+        out = []
+        for kind in ("pdf", "docx"):
+            if kind in report.fmt:
+                stored = f"{rng.getrandbits(128):032x}.{kind}"
+                shown = f"{report.title}.{kind}"
+                script = f"{portal.prefix}{DOWNLOAD}"
+                href = f"{script}?classid=0&showname={quote(shown)}&filename={stored}"
+                disposition = f"attachment; filename*=UTF-8''{quote(shown)}"
+                out.append(
+                    AttachmentSlot(
+                        f"{script}?filename={stored}",
+                        href,
+                        shown,
+                        kind,
+                        "application/octet-stream",
+                        (("Content-Disposition", disposition),),
+                    )
                 )
-            )
-    publish_report(
-        build,
-        report,
-        page=entry.path,
-        column=_column_url(portal, column),
-        slots=slots,
-        render=render,
-        charset="utf-8",
-        content_type=HTML_UTF8,
-        oversize_bytes=oversize,
-    )
+        return out
+
+    publish_entry(build, entry, render, column=_column_url(portal, column), slots=slots, oversize_bytes=oversize)
 
 
 def _source(portal: Portal, entry: Entry) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 from urllib.parse import urljoin
 
-from demo.portal.build import Edit, Placement, PortalBuild, ascending_ids
+from demo.portal.build import HTML_UTF8, Edit, Placement, PortalBuild, ascending_ids
 from demo.portal.content import DOCX_TYPE, attachment, changed_cells
 from demo.portal.faults import BEHAVIOURS, mislabel_charset, oversize
 from demo.portal.model import Filler, PlannedReport, Portal, Resource
@@ -130,6 +130,34 @@ def publish_report(
             render_file = partial(_file, report, site, slot.kind, 0, edited=True)
             bodies[slot.key] = (render_file, _attachment_type(slot), dict(slot.headers))
         build.edits[report.key] = Edit(bodies, changed_cells(report, site))
+
+
+def publish_entry(
+    build: PortalBuild,
+    entry: Entry,
+    render: PageRenderer,
+    *,
+    column: str,
+    slots: Callable[[PlannedReport], list[AttachmentSlot]],
+    oversize_bytes: int,
+    charset: str = "utf-8",
+    content_type: str = HTML_UTF8,
+) -> None:
+    """One article of a list column: a filler, or a report with the attachment slots the style gives it."""
+    if entry.report is None:
+        publish_filler(build, entry, render, charset, content_type)
+        return
+    publish_report(
+        build,
+        entry.report,
+        page=entry.path,
+        column=column,
+        slots=slots(entry.report),
+        render=render,
+        charset=charset,
+        content_type=content_type,
+        oversize_bytes=oversize_bytes,
+    )
 
 
 def publish_filler(build: PortalBuild, entry: Entry, render: PageRenderer, charset: str, content_type: str) -> None:

@@ -48,8 +48,7 @@ from demo.portal.publish import (
     newest_first,
     number_entries,
     pages_listed,
-    publish_filler,
-    publish_report,
+    publish_entry,
 )
 
 PER_PAGE = 8
@@ -134,26 +133,15 @@ def _publish(
     def render(body: str, meta_time: datetime) -> str:
         return _article(portal, chrome, channel, entry, body, meta_time)
 
-    if entry.report is None:
-        publish_filler(build, entry, render, "utf-8", HTML_UTF8)
-        return
-    report = entry.report
-    slots = []
-    for kind in ("pdf", "docx"):
-        if kind in report.fmt:
-            path = f"{site}upload/{report.published:%Y%m}/{next(hex_names)}.{kind}"
-            slots.append(AttachmentSlot(path, path, f"{report.title}.{kind}", kind))
-    publish_report(
-        build,
-        report,
-        page=entry.path,
-        column=channel.index,
-        slots=slots,
-        render=render,
-        charset="utf-8",
-        content_type=HTML_UTF8,
-        oversize_bytes=oversize,
-    )
+    def slots(report: PlannedReport) -> list[AttachmentSlot]:
+        out = []
+        for kind in ("pdf", "docx"):
+            if kind in report.fmt:
+                path = f"{site}upload/{report.published:%Y%m}/{next(hex_names)}.{kind}"
+                out.append(AttachmentSlot(path, path, f"{report.title}.{kind}", kind))
+        return out
+
+    publish_entry(build, entry, render, column=channel.index, slots=slots, oversize_bytes=oversize)
 
 
 def _article(portal: Portal, chrome: Chrome, channel: Channel, entry: Entry, body: str, meta_time: datetime) -> str:

@@ -43,8 +43,7 @@ from demo.portal.publish import (
     newest_first,
     number_entries,
     pages_listed,
-    publish_filler,
-    publish_report,
+    publish_entry,
 )
 
 CHARSET = "gbk"
@@ -88,26 +87,24 @@ def _publish(build: PortalBuild, entry: Entry, column: str, name: str, rng: rand
     def render(body: str, meta_time: datetime) -> str:
         return _article(portal, name, entry, body, meta_time)
 
-    if entry.report is None:
-        publish_filler(build, entry, render, CHARSET, HTML)
-        return
-    report = entry.report
-    folder = entry.path.rsplit("/", 1)[0] + "/"
-    slots = []
-    for kind in ("pdf", "docx"):
-        if kind in report.fmt:
-            file = f"P0{report.published:%Y%m%d}{rng.randrange(10**11, 10**12)}.{kind}"
-            slots.append(AttachmentSlot(folder + file, f"./{file}", f"{report.title}.{kind}", kind))
-    publish_report(
+    def slots(report: PlannedReport) -> list[AttachmentSlot]:
+        folder = entry.path.rsplit("/", 1)[0] + "/"
+        out = []
+        for kind in ("pdf", "docx"):
+            if kind in report.fmt:
+                file = f"P0{report.published:%Y%m%d}{rng.randrange(10**11, 10**12)}.{kind}"
+                out.append(AttachmentSlot(folder + file, f"./{file}", f"{report.title}.{kind}", kind))
+        return out
+
+    publish_entry(
         build,
-        report,
-        page=entry.path,
+        entry,
+        render,
         column=f"{column}index.html",
         slots=slots,
-        render=render,
+        oversize_bytes=oversize,
         charset=CHARSET,
         content_type=HTML,
-        oversize_bytes=oversize,
     )
 
 
