@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
 
 from crawler.ingest import ingest_file
 from db import migrate
@@ -21,23 +24,27 @@ from demo import SAMPLE_REGISTRY, SEED_REPORTS
 from monitor.checks import run_checks
 from monitor.registry import import_registry
 
+D = TypeVar("D", Engine, Database)
+
+
+@contextmanager
+def disposing(thing: D) -> Iterator[D]:
+    """An engine or Database, disposed of at the end of the block."""
+    try:
+        yield thing
+    finally:
+        thing.dispose()
+
 
 def _schema_diff(url: str) -> list:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
-            return compare_metadata(context, Base.metadata)
-    finally:
-        engine.dispose()
+    with disposing(make_engine(url)) as engine, engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
 
 
 def _tables(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
+    with disposing(make_engine(url)) as engine:
         return set(inspect(engine).get_table_names()) - {"alembic_version"}
-    finally:
-        engine.dispose()
 
 
 def test_round_trip_and_no_autogenerate_difference(any_url: str) -> None:
@@ -48,11 +55,8 @@ def test_round_trip_and_no_autogenerate_difference(any_url: str) -> None:
     migrate.upgrade(any_url)
     assert _tables(any_url) == set(Base.metadata.tables)
     assert _schema_diff(any_url) == []
-    engine = make_engine(any_url)
-    try:
+    with disposing(make_engine(any_url)) as engine:
         assert migrate.is_up_to_date(engine)
-    finally:
-        engine.dispose()
 
 
 def _revisions() -> list[str]:
@@ -63,8 +67,7 @@ def _revisions() -> list[str]:
 
 def _fill(url: str, blob_dir: Path) -> dict[str, int]:
     """Register the seed bodies, ingest their reports and check them: rows in every main table."""
-    db = Database(url)
-    try:
+    with disposing(Database(url)) as db:
         with db.session() as s:
             import_registry(SAMPLE_REGISTRY, s)
         bodies = {"antai": "antai-2020", "nankou": "nankou-2020", "yima": "yima-2020"}
@@ -75,8 +78,6 @@ def _fill(url: str, blob_dir: Path) -> dict[str, int]:
             )
         run_checks(db)
         return _counts(db)
-    finally:
-        db.dispose()
 
 
 def _counts(db: Database) -> dict[str, int]:
@@ -96,11 +97,8 @@ def test_downgrades_work_on_a_database_that_holds_data(any_url: str, tmp_path: P
     revisions = _revisions()
     migrate.downgrade(any_url, revisions[0])  # every later revision's downgrade, over data
     migrate.upgrade(any_url)
-    db = Database(any_url)
-    try:
+    with disposing(Database(any_url)) as db:
         assert _counts(db) == filled
-    finally:
-        db.dispose()
     migrate.downgrade(any_url, "base")
     assert _tables(any_url) == set()
     migrate.upgrade(any_url)
@@ -156,30 +154,20 @@ def test_a_failed_run_leaves_the_database_as_it_was(
     with pytest.raises(Exception, match=message):
         migrate.upgrade(any_url)
     monkeypatch.delenv(migrate.MIGRATIONS_ENV)
-    engine = make_engine(any_url)
-    try:
+    with disposing(make_engine(any_url)) as engine:
         assert migrate.current_revision(engine) == head
         tables = set(inspect(engine).get_table_names())
         assert not {t for t in tables if t.startswith("_alembic_tmp")}
         assert "half_done" not in {c["name"] for c in inspect(engine).get_columns("reports")}
-    finally:
-        engine.dispose()
-    db = Database(any_url)
-    try:
+    with disposing(Database(any_url)) as db:
         assert _counts(db) == filled
-    finally:
-        db.dispose()
 
 
 def test_a_batch_table_left_by_an_interrupted_run_is_dropped(sqlite_url: str) -> None:
     """Older versions could leave _alembic_tmp_reports behind; every later rebuild of reports failed."""
     migrate.upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("CREATE TABLE _alembic_tmp_reports (id INTEGER)")
-    finally:
-        engine.dispose()
+    with disposing(make_engine(sqlite_url)) as engine, engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE _alembic_tmp_reports (id INTEGER)")
     migrate.downgrade(sqlite_url, "base")
     assert _tables(sqlite_url) == set()
     migrate.upgrade(sqlite_url)
