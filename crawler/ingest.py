@@ -6,22 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from crawler.links import BodyMatcher
 from crawler.parsing.parser import ParsedReport, parse_document
 from crawler.parsing.sniff import media_type_of
-from crawler.store import FoundReport, Stored, settle_current, store_report
+from crawler.store import READ, FoundReport, Stored, settle_current, store_report
 from db.blobstore import FileBlobStore
 from db.models import Body, Document, Report, ReportOrigin
 from db.session import Database
+from db.types import CHINA_TZ
 
 # The reports table's CHECK constraint (ck_reports_year_range): year BETWEEN 2000 AND 2100.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
-READ = ("ok", "partial")  # parse states of a document read as a report (as in crawler/pipelines.py)
 
 
 class IngestError(ValueError):

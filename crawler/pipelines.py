@@ -26,14 +26,13 @@ from twisted.internet import threads
 from crawler.links import BodyMatcher, is_report_title
 from crawler.parsing.blocks import Problem
 from crawler.parsing.parser import PARSER_VERSION, ParsedReport, parse_document
-from crawler.store import FoundReport, Sighting, settle_current, store_report
+from crawler.store import READ, FoundReport, Sighting, settle_current, store_report
 from db.blobstore import FileBlobStore
 from db.models import Body, DiscoveredLink, ReportOrigin
 from db.types import utcnow
 
 log = logging.getLogger(__name__)
 PARSE_TIMEOUT = 300
-READ = ("ok", "partial")  # parse states of a document read as a report
 
 
 def cache_path(blob_root: str, sha: str) -> Path:

@@ -19,6 +19,8 @@ from db.models import Document, Report, ReportOrigin, ReportVersion
 
 # Where a publish date came from, most trusted first (the domain brief's order); "user" is a date an
 # operator typed when ingesting a report received outside the crawl.
+READ = ("ok", "partial")  # parse states of a document read as a report
+
 DATE_TRUST = ("user", "meta", "catalogue", "text", "url", "list", "document")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer
 from sqlalchemy.dialects.postgresql import JSONB
@@ -43,6 +44,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Beijing time: the zone the regulation's dates (deadlines, publish dates) are meant in.
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Body, BodyKind, DeadlineOverride, Jurisdiction
+from db.types import CHINA_TZ
 
 DEFAULTS_FILE = Path(__file__).parent / "data" / "deadlines.yaml"
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 Origin = Literal["default", "body", "jurisdiction"]
 
